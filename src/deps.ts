@@ -1,0 +1,24 @@
+// Side effects a run needs, injected so that main(argv, deps) runs in-process in tests.
+import type { ResolvedKube } from './config/kubeconfig.ts';
+import type { KubeApi } from './kube/api.ts';
+
+export interface OutStream extends NodeJS.WritableStream {
+  isTTY?: boolean;
+}
+
+export interface Deps {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Record<string, string | undefined>;
+  homeDir: string;
+  /** Aborted on SIGINT/SIGTERM/SIGHUP; the reason is the signal name. */
+  signal: AbortSignal;
+  /** Builds the API client; tests may replace it. */
+  createApi?: (
+    kube: ResolvedKube,
+    opts: { verbosity: number; log: (line: string) => void },
+  ) => Promise<KubeApi>;
+}
+
+/** Exit codes for the signals that end a run (128 + signal number). */
+export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };

@@ -1,0 +1,583 @@
+// The KubeApi adapter: GET requests to the API server over HTTP/2 (all streams multiplexed on one
+// connection, see http2-pool.ts), or HTTP/1.1 with a keep-alive agent when the server does not offer h2.
+// Auth material comes from the kubeconfig (auth.ts); a 401 is retried once with fresh credentials.
+import http, { type IncomingHttpHeaders } from 'node:http';
+import http2, { type ClientHttp2Stream } from 'node:http2';
+import https from 'node:https';
+import type { ResolvedKube } from '../config/kubeconfig.ts';
+import { VERSION } from '../version.ts';
+import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
+import { type Credentials, KubeAuth } from './auth.ts';
+import { abortError, connectError, H2Pool, type Lease, raceAbort, sniFor } from './http2-pool.ts';
+import { LineBuffer } from './ndjson.ts';
+import { errorFromResponse } from './status.ts';
+import type { PodList, WatchEvent } from './types.ts';
+
+export interface TransportOptions {
+  /** kubectl-style: ≥ 6 logs each request with its status and time, ≥ 8 also the request headers. */
+  verbosity?: number;
+  /** Where request logging goes (stderr). Tokens are redacted. */
+  log?: (line: string) => void;
+  /** false: never try HTTP/2 (use HTTP/1.1 with a keep-alive agent). Default true. */
+  http2?: boolean;
+  /** Time allowed for TCP + TLS (+ HTTP/2 SETTINGS). Default 30 s. */
+  connectTimeoutMs?: number;
+  /** HTTP/2 per-stream receive window. Default 128 KiB; the connection window is 128× that. */
+  streamWindowBytes?: number;
+  /** Page size for listPods (`limit`). Default 500. */
+  listPageSize?: number;
+}
+
+/** What a request returned (status < 400): the body as chunks. */
+interface Opened {
+  status: number;
+  headers: IncomingHttpHeaders;
+  url: string;
+  body: AsyncIterable<Buffer>;
+  /** Closes the stream (RST_STREAM CANCEL / socket destroy) if it is still open. */
+  cancel(): void;
+}
+
+interface Sent extends Opened {
+  protocol: 'h2' | 'h1';
+}
+
+const MAX_ERROR_BODY = 1 << 20;
+const USER_AGENT = `kstern/${VERSION} (node ${process.versions.node})`;
+
+function header(h: IncomingHttpHeaders, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function redact(name: string, value: string): string {
+  if (name.toLowerCase() !== 'authorization') return value;
+  const sp = value.indexOf(' ');
+  return sp > 0 ? `${value.slice(0, sp)} <redacted>` : '<redacted>';
+}
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === '') continue;
+    q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s === '' ? '' : `?${s}`;
+}
+
+function podsPath(namespace: string | undefined): string {
+  return namespace === undefined
+    ? '/api/v1/pods'
+    : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+}
+
+/** The query of a log request. tailLines=0 is sent (it means "no old lines"); sinceSeconds=0 is not. */
+export function logQuery(o: LogOptions): string {
+  return query({
+    container: o.container,
+    follow: o.follow ? 'true' : undefined,
+    timestamps: o.timestamps ? 'true' : undefined,
+    sinceSeconds: o.sinceSeconds !== undefined && o.sinceSeconds > 0 ? Math.ceil(o.sinceSeconds) : undefined,
+    sinceTime: o.sinceTime,
+    tailLines: o.tailLines !== undefined && o.tailLines >= 0 ? o.tailLines : undefined,
+    limitBytes: o.limitBytes !== undefined && o.limitBytes > 0 ? o.limitBytes : undefined,
+    previous: o.previous ? 'true' : undefined,
+  });
+}
+
+export function watchQuery(q: WatchOptions): string {
+  return query({
+    watch: 1,
+    resourceVersion: q.resourceVersion,
+    allowWatchBookmarks: q.allowWatchBookmarks ? 'true' : undefined,
+    labelSelector: q.labelSelector,
+    fieldSelector: q.fieldSelector,
+    timeoutSeconds: q.timeoutSeconds,
+  });
+}
+
+/** Parses one line of a watch stream; undefined for a blank line. */
+export function parseWatchLine(line: string, url: string): WatchEvent | undefined {
+  if (line.trim() === '') return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch (e) {
+    throw new KubeError(
+      `invalid watch event from ${url}: ${e instanceof Error ? e.message : String(e)}: ${line.slice(0, 100)}`,
+      { status: 0, code: 'EBADRESPONSE' },
+    );
+  }
+  const ev = v as { type?: unknown; object?: unknown };
+  if (typeof ev !== 'object' || ev === null || typeof ev.type !== 'string' || typeof ev.object !== 'object') {
+    throw new KubeError(`invalid watch event from ${url}: not a watch event: ${line.slice(0, 100)}`, {
+      status: 0,
+      code: 'EBADRESPONSE',
+    });
+  }
+  return v as WatchEvent;
+}
+
+/** A KubeError for a stream that broke after it started (reset, GOAWAY, connection lost). */
+function streamError(server: string, e: unknown): KubeError {
+  if (e instanceof KubeError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const msg = err instanceof Error ? err.message : String(e);
+  const code = err?.code === 'ERR_STREAM_PREMATURE_CLOSE' ? 'ERR_HTTP2_STREAM_ERROR' : err?.code;
+  return new KubeError(`the connection to ${server} was interrupted: ${msg}`, { status: 0, code, cause: e });
+}
+
+/**
+ * One listener per AbortSignal, fanning out to many callbacks: thousands of streams can share one
+ * signal without tripping node's "possible EventTarget memory leak" warning.
+ */
+class AbortHub {
+  readonly #subs = new WeakMap<AbortSignal, Set<() => void>>();
+
+  on(signal: AbortSignal, cb: () => void): () => void {
+    let set = this.#subs.get(signal);
+    if (set === undefined) {
+      const s = new Set<() => void>();
+      set = s;
+      this.#subs.set(signal, s);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const f of [...s]) f();
+          s.clear();
+        },
+        { once: true },
+      );
+    }
+    set.add(cb);
+    return () => set.delete(cb);
+  }
+}
+
+export class HttpKubeApi implements KubeApi {
+  readonly server: string;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #tls: boolean;
+  readonly #auth: KubeAuth;
+  readonly #pool: H2Pool;
+  readonly #verbosity: number;
+  readonly #log: (line: string) => void;
+  readonly #listPageSize: number;
+  readonly #connectTimeoutMs: number;
+  readonly #aborts = new AbortHub();
+  /** 'auto' until the first connection tells (ALPN). */
+  #mode: 'auto' | 'h2' | 'h1';
+  #agent: { key: string; agent: http.Agent } | undefined;
+  readonly #oldAgents: http.Agent[] = [];
+  #closed = false;
+
+  constructor(kube: ResolvedKube, opts: TransportOptions = {}) {
+    this.server = kube.server;
+    const url = new URL(kube.server);
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.#tls = url.protocol === 'https:';
+    this.#port = url.port === '' ? (this.#tls ? 443 : 80) : Number(url.port);
+    this.#auth = new KubeAuth(kube.kubeConfig);
+    this.#verbosity = opts.verbosity ?? 0;
+    this.#log = opts.log ?? (() => {});
+    this.#listPageSize = opts.listPageSize ?? 500;
+    this.#connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
+    const proxied = kube.kubeConfig.getCurrentCluster()?.proxyUrl !== undefined;
+    this.#mode = opts.http2 === false || !this.#tls || proxied ? 'h1' : 'auto';
+    const streamWindow = opts.streamWindowBytes ?? 128 * 1024;
+    this.#pool = new H2Pool({
+      server: this.server,
+      host: this.#host,
+      port: this.#port,
+      connectTimeoutMs: this.#connectTimeoutMs,
+      streamWindowBytes: streamWindow,
+      connectionWindowBytes: Math.min(streamWindow * 128, 2 ** 31 - 1),
+      log: (v, line) => this.#debug(v, line),
+    });
+  }
+
+  /** 'h2' or 'h1' once the first connection was made, else 'auto'. */
+  get protocol(): 'auto' | 'h2' | 'h1' {
+    return this.#mode;
+  }
+
+  /** Open HTTP/2 sessions and their active streams (for tests and -v output). */
+  connectionStats(): { sessions: number; activeStreams: number[] } {
+    const s = this.#pool.sessions.filter((c) => c.usable);
+    return { sessions: s.length, activeStreams: s.map((c) => c.active) };
+  }
+
+  /**
+   * HTTP/2 PING round trip in ms (the slowest open session), for stall detection. undefined over
+   * HTTP/1.1 or with no open session. A session that does not answer in `timeoutMs` is destroyed (its
+   * streams then fail with status 0 and are resumed by their owners) and the promise rejects.
+   */
+  ping(timeoutMs = 10_000): Promise<number | undefined> {
+    if (this.#mode !== 'h2') return Promise.resolve(undefined);
+    return this.#pool.ping(timeoutMs);
+  }
+
+  /** Forget the cached credentials: the next request runs the exec plugin / reads token files again. */
+  refreshCredentials(): void {
+    this.#auth.invalidate();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#pool.close();
+    this.#agent?.agent.destroy();
+    this.#agent = undefined;
+    for (const a of this.#oldAgents.splice(0)) a.destroy();
+  }
+
+  async listPods(q: PodQuery, signal: AbortSignal): Promise<PodList> {
+    const items: PodList['items'] = [];
+    let cont: string | undefined;
+    let resourceVersion = '';
+    do {
+      const path =
+        podsPath(q.namespace) +
+        query({
+          labelSelector: q.labelSelector,
+          fieldSelector: q.fieldSelector,
+          limit: this.#listPageSize > 0 ? this.#listPageSize : undefined,
+          continue: cont,
+        });
+      const page = await this.getJSON<PodList & { metadata?: { continue?: string } }>(path, signal);
+      if (!Array.isArray(page.items)) {
+        throw new KubeError(`invalid pod list from ${this.server}${path}: no items`, {
+          status: 0,
+          code: 'EBADRESPONSE',
+        });
+      }
+      for (const p of page.items) items.push(p);
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+      cont = page.metadata?.continue || undefined;
+    } while (cont !== undefined);
+    return { items, metadata: { resourceVersion } };
+  }
+
+  async getJSON<T = unknown>(path: string, signal: AbortSignal): Promise<T> {
+    const res = await this.#request(path, signal, 'application/json');
+    const chunks: Buffer[] = [];
+    try {
+      for await (const c of res.body) chunks.push(c);
+    } finally {
+      res.cancel();
+    }
+    if (signal.aborted) throw abortError(signal);
+    const text = Buffer.concat(chunks).toString('utf8');
+    try {
+      return JSON.parse(text) as T;
+    } catch (e) {
+      throw new KubeError(
+        `invalid JSON from ${res.url}: ${e instanceof Error ? e.message : String(e)}: ${text.slice(0, 100)}`,
+        { status: 0, code: 'EBADRESPONSE' },
+      );
+    }
+  }
+
+  async *watchPods(q: WatchOptions, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+    const path = podsPath(q.namespace) + watchQuery(q);
+    let res: Opened;
+    try {
+      res = await this.#request(path, signal, 'application/json');
+    } catch (e) {
+      if (signal.aborted) return;
+      throw e;
+    }
+    const lines = new LineBuffer();
+    try {
+      for await (const chunk of res.body) {
+        for (const line of lines.push(chunk)) {
+          const ev = parseWatchLine(line, res.url);
+          if (ev !== undefined) yield ev;
+        }
+      }
+      if (signal.aborted) return;
+      const rest = lines.end();
+      if (rest !== undefined) {
+        const ev = parseWatchLine(rest, res.url);
+        if (ev !== undefined) yield ev;
+      }
+    } finally {
+      res.cancel();
+    }
+  }
+
+  async *streamLog(o: LogOptions, signal: AbortSignal): AsyncGenerator<Buffer> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(o.namespace)}/pods/${encodeURIComponent(o.pod)}/log${logQuery(o)}`;
+    let res: Opened;
+    try {
+      res = await this.#request(path, signal, '*/*');
+    } catch (e) {
+      if (signal.aborted) return;
+      throw e;
+    }
+    try {
+      yield* res.body;
+    } finally {
+      res.cancel();
+    }
+  }
+
+  #debug(v: number, line: string): void {
+    if (this.#verbosity >= v) this.#log(line);
+  }
+
+  /** GET `path`; resolves with a 2xx/3xx response, throws a KubeError for an error status. */
+  async #request(path: string, signal: AbortSignal, accept: string): Promise<Opened> {
+    if (signal.aborted) throw abortError(signal);
+    let authRetried = false;
+    let staleRetried = false;
+    for (;;) {
+      if (this.#closed) throw new KubeError(`the connection to ${this.server} was closed`, { status: 0 });
+      const creds = await raceAbort(this.#auth.get(), signal);
+      let res: Sent;
+      try {
+        res = await this.#send(path, creds, signal, accept);
+      } catch (e) {
+        if (signal.aborted) throw abortError(signal);
+        // A request on a connection that had gone stale (closed by a proxy, GOAWAY in flight) never
+        // reached the server: worth one retry on a fresh connection.
+        if (e instanceof RetryableError && !staleRetried) {
+          staleRetried = true;
+          continue;
+        }
+        throw e instanceof RetryableError ? e.error : e;
+      }
+      if (res.status < 400) return res;
+      const body = await readSome(res.body, MAX_ERROR_BODY).finally(() => res.cancel());
+      if (res.status === 401 && !authRetried) {
+        authRetried = true;
+        this.#debug(6, `401 from ${res.url}: refreshing credentials and retrying once`);
+        this.#auth.invalidate();
+        continue;
+      }
+      throw errorFromResponse(res.status, body, { retryAfter: header(res.headers, 'retry-after') });
+    }
+  }
+
+  #logRequest(url: string, headers: Record<string, string>): void {
+    if (this.#verbosity < 8) return;
+    const lines = [`GET ${url}`, 'Request Headers:'];
+    for (const [k, v] of Object.entries(headers)) {
+      if (k.startsWith(':')) continue;
+      lines.push(`    ${k}: ${redact(k, v)}`);
+    }
+    this.#log(lines.join('\n'));
+  }
+
+  async #send(path: string, creds: Credentials, signal: AbortSignal, accept: string): Promise<Sent> {
+    if (this.#mode !== 'h1') {
+      const lease = await this.#pool.acquire(creds.tls, creds.tlsKey, signal);
+      if (lease === 'h1') {
+        this.#mode = 'h1';
+      } else {
+        this.#mode = 'h2';
+        return this.#sendH2(path, creds, signal, accept, lease);
+      }
+    }
+    return this.#sendH1(path, creds, signal, accept);
+  }
+
+  #sendH2(
+    path: string,
+    creds: Credentials,
+    signal: AbortSignal,
+    accept: string,
+    lease: Lease,
+  ): Promise<Sent> {
+    const url = this.#origin + this.#basePath + path;
+    const reqHeaders: Record<string, string> = {
+      ...creds.headers,
+      accept,
+      'user-agent': USER_AGENT,
+    };
+    this.#logRequest(url, reqHeaders);
+    const started = performance.now();
+    let stream: ClientHttp2Stream;
+    try {
+      stream = lease.conn.session.request(
+        { ':method': 'GET', ':path': this.#basePath + path, ...reqHeaders },
+        { endStream: true },
+      );
+    } catch (e) {
+      lease.release();
+      lease.conn.dead = true;
+      return Promise.reject(new RetryableError(streamError(this.server, e)));
+    }
+    stream.once('close', () => lease.release());
+    let responded = false;
+    const cancel = () => {
+      if (!stream.closed && !stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+    };
+    const offAbort = this.#aborts.on(signal, cancel);
+    stream.once('close', offAbort);
+    return new Promise<Sent>((resolve, reject) => {
+      stream.once('response', (h) => {
+        responded = true;
+        const status = Number(h[':status']);
+        this.#debug(6, `GET ${url} ${status} in ${Math.round(performance.now() - started)}ms`);
+        const server = this.server;
+        const session = lease.conn.session;
+        async function* body(): AsyncGenerator<Buffer> {
+          try {
+            for await (const chunk of stream) yield chunk as Buffer;
+            // When the session goes away (socket closed, session destroyed) node ends the iteration
+            // of its streams without an error: only the missing END_STREAM ('end') tells.
+            if (!stream.readableEnded && !signal.aborted) {
+              const why = session.destroyed
+                ? 'the connection was closed'
+                : `stream closed with code ${stream.rstCode}`;
+              throw new KubeError(`the connection to ${server} was interrupted: ${why}`, {
+                status: 0,
+                code: 'ERR_HTTP2_STREAM_ERROR',
+              });
+            }
+          } catch (e) {
+            if (signal.aborted) return;
+            throw streamError(server, e);
+          } finally {
+            cancel();
+          }
+        }
+        resolve({ status, headers: h as IncomingHttpHeaders, url, body: body(), cancel, protocol: 'h2' });
+      });
+      const early = (e?: Error) => {
+        if (responded) return;
+        responded = true;
+        if (signal.aborted) {
+          reject(abortError(signal));
+          return;
+        }
+        const err = streamError(
+          this.server,
+          e ?? new Error(`stream closed before a response (code ${stream.rstCode ?? 'unknown'})`),
+        );
+        const refused = stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM;
+        reject(lease.reused || refused ? new RetryableError(err) : err);
+      };
+      stream.on('error', early);
+      stream.once('close', () => early());
+    });
+  }
+
+  #agentFor(creds: Credentials): http.Agent {
+    if (creds.proxyAgent !== undefined) return creds.proxyAgent;
+    if (this.#agent?.key === creds.tlsKey) return this.#agent.agent;
+    // Streams still running on the old agent's sockets keep going; close() destroys it.
+    if (this.#agent !== undefined) this.#oldAgents.push(this.#agent.agent);
+    const common = { keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' as const };
+    const servername = sniFor(this.#host, creds.tls);
+    const agent = this.#tls
+      ? new https.Agent({
+          ...common,
+          ...creds.tls,
+          ...(servername === undefined ? {} : { servername }),
+          ALPNProtocols: ['http/1.1'],
+        })
+      : new http.Agent(common);
+    this.#agent = { key: creds.tlsKey, agent };
+    return agent;
+  }
+
+  #sendH1(path: string, creds: Credentials, signal: AbortSignal, accept: string): Promise<Sent> {
+    const url = this.#origin + this.#basePath + path;
+    const reqHeaders: Record<string, string> = { ...creds.headers, accept, 'user-agent': USER_AGENT };
+    this.#logRequest(url, reqHeaders);
+    const started = performance.now();
+    const mod = this.#tls ? https : http;
+    const agent = this.#agentFor(creds);
+    return new Promise<Sent>((resolve, reject) => {
+      let responded = false;
+      const req = mod.request({
+        host: this.#host,
+        port: this.#port,
+        path: this.#basePath + path,
+        method: 'GET',
+        headers: reqHeaders,
+        agent,
+      });
+      const cancel = () => {
+        if (!req.destroyed) req.destroy();
+      };
+      const offAbort = this.#aborts.on(signal, cancel);
+      req.once('close', offAbort);
+      req.on('error', (e) => {
+        if (responded) return;
+        responded = true;
+        if (signal.aborted) {
+          reject(abortError(signal));
+          return;
+        }
+        const code = (e as NodeJS.ErrnoException).code;
+        // A socket from the keep-alive pool may have been closed by the server meanwhile.
+        const reused = req.reusedSocket;
+        const stale = reused && (code === 'ECONNRESET' || code === 'EPIPE');
+        const err = reused ? streamError(this.server, e) : connectError(this.server, e);
+        reject(stale ? new RetryableError(err) : err);
+      });
+      req.once('response', (res) => {
+        responded = true;
+        const status = res.statusCode ?? 0;
+        this.#debug(6, `GET ${url} ${status} in ${Math.round(performance.now() - started)}ms`);
+        const server = this.server;
+        async function* body(): AsyncGenerator<Buffer> {
+          try {
+            for await (const chunk of res) yield chunk as Buffer;
+            // A keep-alive response cut short by the socket closing ends without 'error' on some
+            // node versions; `complete` tells.
+            if (!res.complete && !signal.aborted) {
+              throw new KubeError(`the connection to ${server} was interrupted: response incomplete`, {
+                status: 0,
+                code: 'ECONNRESET',
+              });
+            }
+          } catch (e) {
+            if (signal.aborted) return;
+            throw streamError(server, e);
+          } finally {
+            if (!res.complete) cancel();
+          }
+        }
+        resolve({ status, headers: res.headers, url, body: body(), cancel, protocol: 'h1' });
+      });
+      req.end();
+    });
+  }
+}
+
+/** A failure before the request reached the server, on a connection that may have been stale. */
+class RetryableError extends Error {
+  readonly error: KubeError;
+  constructor(error: KubeError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+async function readSome(body: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const c of body) {
+      chunks.push(c);
+      n += c.length;
+      if (n >= max) break;
+    }
+  } catch {
+    // the status line is enough when the body cannot be read
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function createKubeApi(kube: ResolvedKube, opts: TransportOptions = {}): Promise<HttpKubeApi> {
+  return new HttpKubeApi(kube, opts);
+}

@@ -1,0 +1,80 @@
+// The default output: `[<ns> ]<pod> <container> <content>\n` on stdout, `± [<ns> ]<pod> › <container>\n`
+// on stderr. The per-target prefix is rendered once; each line is one Buffer.concat, content bytes untouched.
+
+import type { LogLine } from '../tail/types.ts';
+import type { Target } from '../targets/types.ts';
+import { colorsFor, DEFAULT_PALETTE, type Palette, sgrWrap } from './colors.ts';
+
+export interface Formatter {
+  /** The bytes to write for one log line, newline included. */
+  line(l: LogLine): Buffer;
+  /** The `+` line printed when a tail starts, newline included. */
+  attach(t: Target): string;
+  /** The `-` line printed when a tail ends, newline included. */
+  detach(t: Target): string;
+}
+
+export interface DefaultFormatOptions {
+  color: boolean;
+  /** With -A or more than one namespace. */
+  showNamespace: boolean;
+  palette?: Palette;
+  diffContainer?: boolean;
+  /** With --timestamps: renders the API timestamp, printed after the container as `<ts> `. */
+  formatTimestamp?: (apiTimestamp: string) => string;
+}
+
+const NEWLINE = Buffer.from('\n');
+const SPACE = Buffer.from(' ');
+const PLUS = '+';
+const MINUS = '-';
+const PLUS_COLORED = sgrWrap('92;1', PLUS);
+const MINUS_COLORED = sgrWrap('91;1', MINUS);
+
+interface Rendered {
+  /** `[<ns> ]<pod> <container> ` as bytes. */
+  prefix: Buffer;
+  /** `[<ns> ]<pod> › <container>` */
+  label: string;
+}
+
+export function defaultFormatter(o: DefaultFormatOptions): Formatter {
+  const palette = o.palette ?? DEFAULT_PALETTE;
+  const diff = o.diffContainer ?? false;
+  const formatTimestamp = o.formatTimestamp;
+  const cache = new WeakMap<Target, Rendered>();
+
+  function render(t: Target): Rendered {
+    let r = cache.get(t);
+    if (r) return r;
+    let ns = t.namespace;
+    let pod = t.pod;
+    let container = t.container;
+    if (o.color) {
+      const c = colorsFor(t.pod, t.container, palette, diff);
+      ns = sgrWrap(c.pod, ns);
+      pod = sgrWrap(c.pod, pod);
+      container = sgrWrap(c.container, container);
+    }
+    const head = o.showNamespace ? `${ns} ${pod}` : pod;
+    r = { prefix: Buffer.from(`${head} ${container} `), label: `${head} › ${container}` };
+    cache.set(t, r);
+    return r;
+  }
+
+  return {
+    line(l) {
+      const prefix = render(l.target).prefix;
+      if (formatTimestamp && l.timestamp !== '') {
+        return Buffer.concat([prefix, Buffer.from(formatTimestamp(l.timestamp)), SPACE, l.content, NEWLINE]);
+      }
+      return Buffer.concat([prefix, l.content, NEWLINE], prefix.length + l.content.length + 1);
+    },
+    attach(t) {
+      return `${o.color ? PLUS_COLORED : PLUS} ${render(t).label}\n`;
+    },
+    detach(t) {
+      return `${o.color ? MINUS_COLORED : MINUS} ${render(t).label}\n`;
+    },
+  };
+}

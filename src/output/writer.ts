@@ -1,0 +1,129 @@
+// The one writer: every line is one write() call, so lines never interleave; callers await backpressure; a
+// closed or broken pipe (`kstern … | head`) turns writing into a no-op instead of an 'error' crash.
+
+type Sink = NodeJS.WritableStream & { destroyed?: boolean };
+
+const DONE: Promise<void> = Promise.resolve();
+
+/** One output stream: write whole chunks, wait on 'drain', count callbacks for flush, swallow errors. */
+class Channel {
+  closed = false;
+  error: Error | undefined;
+  readonly #stream: Sink;
+  readonly #onClose: () => void;
+  #pending = 0;
+  #drain: Promise<void> | undefined;
+  #releaseDrain: (() => void) | undefined;
+  #flushWaiters: (() => void)[] = [];
+
+  constructor(stream: Sink, onClose: () => void) {
+    this.#stream = stream;
+    this.#onClose = onClose;
+    stream.on('error', this.#close);
+    stream.on('close', this.#close);
+  }
+
+  write(chunk: Buffer | string): Promise<void> {
+    if (this.closed) return DONE;
+    if (this.#stream.destroyed) {
+      this.#close();
+      return DONE;
+    }
+    this.#pending++;
+    let ok: boolean;
+    try {
+      ok = this.#stream.write(chunk, this.#written);
+    } catch (e) {
+      this.#pending--;
+      this.#close(e);
+      return DONE;
+    }
+    if (ok || this.closed) return DONE;
+    if (!this.#drain) {
+      this.#drain = new Promise<void>((resolve) => {
+        this.#releaseDrain = resolve;
+      });
+      this.#stream.once('drain', this.#drained);
+    }
+    return this.#drain;
+  }
+
+  flush(): Promise<void> {
+    if (this.closed || this.#pending === 0) return DONE;
+    return new Promise<void>((resolve) => this.#flushWaiters.push(resolve));
+  }
+
+  readonly #written = (err?: Error | null): void => {
+    this.#pending--;
+    if (err) this.#close(err);
+    if (this.#pending === 0) this.#releaseFlush();
+  };
+
+  readonly #drained = (): void => {
+    const release = this.#releaseDrain;
+    this.#drain = undefined;
+    this.#releaseDrain = undefined;
+    release?.();
+  };
+
+  readonly #close = (err?: unknown): void => {
+    if (err instanceof Error && !this.error) this.error = err;
+    if (this.closed) return;
+    this.closed = true;
+    this.#stream.removeListener('drain', this.#drained);
+    this.#drained();
+    this.#releaseFlush();
+    this.#onClose();
+  };
+
+  #releaseFlush(): void {
+    const waiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+export interface WriterOptions {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  /** Called once when stdout is closed or broken (EPIPE): the run can end quietly. */
+  onOutClosed?: () => void;
+}
+
+export class Writer {
+  readonly #out: Channel;
+  readonly #err: Channel;
+
+  constructor(o: WriterOptions) {
+    const onOutClosed = o.onOutClosed;
+    this.#out = new Channel(o.out, () => onOutClosed?.());
+    this.#err = new Channel(o.err, () => {});
+  }
+
+  /**
+   * One whole line (or several whole lines) per call. Resolves at once, or after 'drain' when the stream is
+   * full (backpressure: callers await it). After stdout closed (EPIPE), a no-op.
+   */
+  out(chunk: Buffer | string): Promise<void> {
+    return this.#out.write(chunk);
+  }
+
+  /** The same for stderr; a closed or broken stderr is ignored silently. */
+  err(line: string): Promise<void> {
+    return this.#err.write(line);
+  }
+
+  /** Resolves when everything written so far has been handed to the OS (or the stream is closed). */
+  async flush(): Promise<void> {
+    await Promise.all([this.#out.flush(), this.#err.flush()]);
+  }
+
+  get outClosed(): boolean {
+    return this.#out.closed;
+  }
+
+  /** Why stdout closed, if it was an error (EPIPE, ERR_STREAM_DESTROYED, ...). */
+  get outError(): Error | undefined {
+    return this.#out.error;
+  }
+}

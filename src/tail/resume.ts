@@ -1,0 +1,58 @@
+// Exactly-once resume of a follow stream. The API resumes at whole-second granularity (`sinceTime`), so after
+// a reconnect it resends the last second; this drops exactly the lines already printed.
+
+import { toSinceTime } from './timestamp.ts';
+
+/**
+ * Remembers the last printed timestamp L and how many printed lines carried exactly L (n). After
+ * `beginResume()` (the caller reconnects with `sinceTime()` = L's second), `shouldSkip` drops every line
+ * before L and the first n lines at L; the skip phase ends at the first line it lets through.
+ *
+ * Assumes the tailer prints a container's lines in the order the API sends them (timestamps normally
+ * increasing; several lines may share one). stern counts the lines seen within L's whole second and skips
+ * that many lines of that second by string comparison; this compares exact nanosecond timestamps and stops
+ * skipping at the first line printed, so a later line that repeats a timestamp is never dropped.
+ *
+ * Lines without a parseable timestamp (`shouldSkip(undefined)`) cannot be placed, so they are never skipped
+ * and they do not end the skip phase: the next timestamped line still decides.
+ */
+export class ResumePoint {
+  #last: bigint | undefined;
+  #atLast = 0;
+  #skipping = false;
+  #skippedAtLast = 0;
+
+  /** A line with this timestamp was printed. */
+  record(tsNs: bigint): void {
+    if (tsNs === this.#last) {
+      this.#atLast++;
+    } else {
+      this.#last = tsNs;
+      this.#atLast = 1;
+    }
+  }
+
+  /** The `sinceTime` to reconnect with (the second of the last printed line); undefined: start afresh. */
+  sinceTime(): string | undefined {
+    return this.#last === undefined ? undefined : toSinceTime(this.#last);
+  }
+
+  /** Called before each reconnect: the stream will start again at `sinceTime()`. */
+  beginResume(): void {
+    this.#skipping = this.#last !== undefined;
+    this.#skippedAtLast = 0;
+  }
+
+  /** Whether this line was already printed before the reconnect. */
+  shouldSkip(tsNs: bigint | undefined): boolean {
+    if (!this.#skipping || tsNs === undefined) return false;
+    const last = this.#last as bigint;
+    if (tsNs < last) return true;
+    if (tsNs === last && this.#skippedAtLast < this.#atLast) {
+      this.#skippedAtLast++;
+      return true;
+    }
+    this.#skipping = false;
+    return false;
+  }
+}

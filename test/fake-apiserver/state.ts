@@ -1,0 +1,36 @@
+// Everything the request handlers share: stores, auth, fault switches and open streams.
+import type { Exchange, RequestRecord } from './http.ts';
+import type { LogStore } from './logs.ts';
+import type { PodStore } from './store.ts';
+import type { KubeObject } from './types.ts';
+import type { WatchStream } from './watch.ts';
+
+export interface OpenLog {
+  namespace: string;
+  pod: string;
+  container: string;
+  ex: Exchange;
+  follow: boolean;
+  /** Stops the writer (the response is ended or reset by the caller). */
+  stop(): void;
+}
+
+export interface ServerState {
+  store: PodStore;
+  logs: LogStore;
+  /** key: `${resource}/${namespace}/${name}` */
+  workloads: Map<string, KubeObject>;
+  token: string;
+  /** The user name in 403 messages. */
+  user: string;
+  serverAddress: string;
+  deniedNamespaces: Set<string>;
+  /** `ns` or `ns/pod` */
+  deniedLogs: Set<string>;
+  unavailable: boolean;
+  bookmarkIntervalMs: number;
+  watches: Set<WatchStream>;
+  logStreams: Set<OpenLog>;
+  requests: RequestRecord[];
+  openRequests: number;
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseArgs, preprocessArgv } from '../../../src/cli/parse.ts';
+import type { Config } from '../../../src/config/config.ts';
+import { UserError } from '../../../src/errors.ts';
+
+function config(...argv: string[]): Config {
+  const cmd = parseArgs(argv, 'test');
+  assert.equal(cmd.kind, 'run');
+  return (cmd as { config: Config }).config;
+}
+
+function usageError(argv: string[]): { message: string; code: number } {
+  try {
+    parseArgs(argv, 'test');
+  } catch (e) {
+    assert.ok(e instanceof UserError, `expected a UserError, got ${String(e)}`);
+    return { message: e.message, code: e.exitCode };
+  }
+  assert.fail(`expected ${JSON.stringify(argv)} to fail`);
+}
+
+describe('parseArgs', () => {
+  it('takes the pod query as an unanchored regex', () => {
+    const c = config('web-\\w');
+    assert.ok(c.podFilter.query.test('my-web-backend'));
+    assert.ok(!c.podFilter.query.test('web-'));
+  });
+
+  it('has stern defaults', () => {
+    const c = config('service');
+    assert.deepEqual(c.namespaces, []);
+    assert.equal(c.allNamespaces, false);
+    assert.equal(c.color, 'auto');
+    assert.equal(c.onlyLogLines, false);
+    assert.ok(c.containerFilter.container.test('anything'));
+    assert.equal(c.containerFilter.initContainers, true);
+    assert.equal(c.containerFilter.ephemeralContainers, true);
+    assert.equal(c.containerFilter.states.size, 0, 'all states');
+    assert.equal(c.labelSelector, undefined);
+  });
+
+  const namespaceCases: [string[], string[]][] = [
+    [['-n', 'a'], ['a']],
+    [
+      ['-n', 'a,b', '-n', 'c'],
+      ['a', 'b', 'c'],
+    ],
+    [
+      ['--namespace=a', '--namespace', 'a,,b'],
+      ['a', 'b'],
+    ],
+    [['-n=a'], ['a']],
+  ];
+  for (const [args, want] of namespaceCases) {
+    it(`namespaces from ${args.join(' ')}`, () => {
+      assert.deepEqual(config('x', ...args).namespaces, want);
+    });
+  }
+
+  it('reads the selection flags', () => {
+    const c = config(
+      '-l',
+      'app=service',
+      '--field-selector',
+      'spec.nodeName=n1',
+      '-c',
+      '^server$',
+      '-E',
+      'side,car',
+      '--exclude-pod',
+      'old',
+      '--container-state',
+      'running,waiting',
+      '--init-containers=false',
+      '--ephemeral-containers=false',
+      '-A',
+      '--only-log-lines',
+      '--color',
+      'never',
+      '--context',
+      'prod',
+      '--kubeconfig',
+      '/tmp/kc',
+    );
+    assert.equal(c.labelSelector, 'app=service');
+    assert.equal(c.fieldSelector, 'spec.nodeName=n1');
+    assert.ok(c.containerFilter.container.test('server'));
+    assert.ok(!c.containerFilter.container.test('gateway'));
+    assert.equal(c.containerFilter.excludeContainer.length, 1, 'not split on commas');
+    assert.ok(c.containerFilter.excludeContainer[0]!.test('side,car'));
+    assert.ok(c.podFilter.excludePod[0]!.test('old-pod'));
+    assert.deepEqual([...c.containerFilter.states].sort(), ['running', 'waiting']);
+    assert.equal(c.containerFilter.initContainers, false);
+    assert.equal(c.containerFilter.ephemeralContainers, false);
+    assert.equal(c.allNamespaces, true);
+    assert.equal(c.onlyLogLines, true);
+    assert.equal(c.color, 'never');
+    assert.equal(c.context, 'prod');
+    assert.equal(c.kubeconfig, '/tmp/kc');
+  });
+
+  it('accepts Go inline flags in regexes', () => {
+    assert.ok(config('(?i)SERVICE').podFilter.query.test('service-abc'));
+  });
+
+  it('prints help and version without running', () => {
+    const help = parseArgs(['--help'], 'test');
+    assert.equal(help.kind, 'help');
+    assert.match((help as { text: string }).text, /--namespace <name>/);
+    assert.deepEqual(parseArgs(['-v'], 'test'), { kind: 'version' });
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['('], /^failed to compile regular expression from query: /],
+    [['x', '-c', '['], /^failed to compile regular expression for container query: /],
+    [['x', '-E', '('], /^failed to compile regular expression for excluded container query: /],
+    [['x', '--exclude-pod', '*'], /^failed to compile regular expression for excluded pod query: /],
+    [[], /^One of pod-query, --selector or --field-selector is required$/],
+    [['x', '--color', 'sometimes'], /^color should be one of 'always', 'never', or 'auto'$/],
+    [
+      ['x', '--container-state', 'sleeping'],
+      /^containerState should be one of 'running', 'waiting', 'terminated', or 'all'$/,
+    ],
+    [['x', '--bogus'], /^unknown option '--bogus' \(see kstern --help\)$/],
+    [['x', '-n'], /^option '-n, --namespace <name>' argument missing/],
+    [['x', '--verbosity', 'loud'], /^invalid value "loud" for --verbosity: not an integer$/],
+    [['x', '--init-containers=maybe'], /^invalid value "maybe" for --init-containers: use true or false$/],
+  ];
+  for (const [argv, want] of bad) {
+    it(`rejects ${JSON.stringify(argv)} as a usage error`, () => {
+      const { message, code } = usageError(argv);
+      assert.match(message, want);
+      assert.equal(code, 2);
+      assert.ok(!message.includes('\n'), 'one line');
+    });
+  }
+});
+
+describe('preprocessArgv', () => {
+  const cases: [string[], string[]][] = [
+    [['--init-containers=false'], ['--no-init-containers']],
+    [['--only-log-lines=true'], ['--only-log-lines']],
+    [
+      ['-n=a,b', 'q'],
+      ['-n', 'a,b', 'q'],
+    ],
+    [
+      ['--', '-n=a'],
+      ['--', '-n=a'],
+    ],
+    [['--namespace=x'], ['--namespace=x']],
+  ];
+  for (const [input, want] of cases) {
+    it(`${input.join(' ')} → ${want.join(' ')}`, () => assert.deepEqual(preprocessArgv(input), want));
+  }
+});

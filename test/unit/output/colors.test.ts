@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  buildPalette,
+  colorsFor,
+  DEFAULT_PALETTE,
+  fnv1_32,
+  parseColorList,
+  sgrWrap,
+  useColor,
+} from '../../../src/output/colors.ts';
+
+describe('fnv1_32', () => {
+  const hashes: { s: string; want: number }[] = [
+    // Reference values of FNV-1 (not 1a), 32 bit.
+    { s: '', want: 0x811c9dc5 },
+    { s: 'a', want: 0x050c5d7e },
+    { s: 'foobar', want: 0x31f0b262 },
+  ];
+  for (const c of hashes) it(`hash ${JSON.stringify(c.s)}`, () => assert.equal(fnv1_32(c.s), c.want));
+
+  const indices: { s: string; want: number }[] = [
+    { s: 'pod1', want: 1 },
+    { s: 'default', want: 2 },
+    { s: 'stern', want: 3 },
+    { s: 'nginx', want: 3 },
+    { s: 'my-container', want: 3 },
+    { s: 'container1', want: 3 },
+    { s: 'bar', want: 4 },
+    { s: 'foo', want: 5 },
+    { s: 'my-pod', want: 5 },
+    { s: 'kube-system', want: 0 },
+  ];
+  for (const c of indices)
+    it(`${c.s} → index ${c.want} (mod 6)`, () => assert.equal(fnv1_32(c.s) % 6, c.want));
+
+  it('hashes UTF-8 bytes, not UTF-16 code units', () => {
+    // 'é' is c3 a9 in UTF-8: ((offset * p) ^ 0xc3) * p ^ 0xa9
+    const p = 16777619;
+    let h = 2166136261;
+    for (const byte of [0xc3, 0xa9]) h = (Math.imul(h, p) ^ byte) >>> 0;
+    assert.equal(fnv1_32('é'), h);
+  });
+});
+
+describe('sgrWrap (fatih/color v1.19 wrap/unformat)', () => {
+  const cases: { params: string; want: string }[] = [
+    { params: '96', want: '\x1b[96mX\x1b[0m' },
+    { params: '31;1', want: '\x1b[31;1mX\x1b[0;22m' },
+    { params: '92;1', want: '\x1b[92;1mX\x1b[0;22m' },
+    { params: '1;2;3;4;5;6;7;8;9', want: '\x1b[1;2;3;4;5;6;7;8;9mX\x1b[22;22;23;24;25;25;27;28;29m' },
+    { params: '4;91', want: '\x1b[4;91mX\x1b[24;0m' },
+    // Each ';' part is one attribute, so the 2 of 38;2;r;g;b maps to Faint's reset (22).
+    { params: '38;2;255;97;136', want: '\x1b[38;2;255;97;136mX\x1b[0;22;0;0;0m' },
+    { params: '0', want: '\x1b[0mX\x1b[0m' },
+  ];
+  for (const c of cases) it(c.params, () => assert.equal(sgrWrap(c.params, 'X'), c.want));
+});
+
+describe('colorsFor', () => {
+  const cases: { pod: string; container: string; diff: boolean; want: { pod: string; container: string } }[] =
+    [
+      { pod: 'my-pod', container: 'my-container', diff: false, want: { pod: '91', container: '31' } },
+      { pod: 'pod1', container: 'container1', diff: false, want: { pod: '92', container: '32' } },
+      { pod: 'pod1', container: 'container1', diff: true, want: { pod: '92', container: '33' } },
+      { pod: 'stern', container: 'foo', diff: true, want: { pod: '93', container: '31' } },
+      { pod: 'stern', container: 'bar', diff: true, want: { pod: '93', container: '34' } },
+      { pod: 'kube-system', container: 'x', diff: false, want: { pod: '96', container: '36' } },
+    ];
+  for (const c of cases) {
+    it(`${c.pod}/${c.container} diff=${c.diff}`, () =>
+      assert.deepStrictEqual(colorsFor(c.pod, c.container, DEFAULT_PALETTE, c.diff), c.want));
+  }
+
+  it('a custom palette changes the modulus', () => {
+    const palette: [string, string][] = [
+      ['1', '2'],
+      ['3', '4'],
+    ];
+    // fnv1_32('pod1') % 2
+    const i = fnv1_32('pod1') % 2;
+    assert.deepStrictEqual(colorsFor('pod1', 'c', palette, false), {
+      pod: palette[i]?.[0],
+      container: palette[i]?.[1],
+    });
+  });
+});
+
+describe('useColor', () => {
+  const cases: {
+    mode: 'auto' | 'always' | 'never';
+    tty: boolean;
+    env: Record<string, string | undefined>;
+    want: boolean;
+  }[] = [
+    { mode: 'always', tty: false, env: { NO_COLOR: '1', TERM: 'dumb' }, want: true },
+    { mode: 'never', tty: true, env: { FORCE_COLOR: '1' }, want: false },
+    { mode: 'auto', tty: true, env: {}, want: true },
+    { mode: 'auto', tty: false, env: {}, want: false },
+    { mode: 'auto', tty: true, env: { NO_COLOR: '1' }, want: false },
+    { mode: 'auto', tty: true, env: { NO_COLOR: '' }, want: true },
+    { mode: 'auto', tty: true, env: { TERM: 'dumb' }, want: false },
+    { mode: 'auto', tty: true, env: { TERM: 'xterm-256color' }, want: true },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '1' }, want: true },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '' }, want: true },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '3', NO_COLOR: '1', TERM: 'dumb' }, want: true },
+    { mode: 'auto', tty: true, env: { FORCE_COLOR: '0' }, want: false },
+    { mode: 'auto', tty: true, env: { FORCE_COLOR: 'false' }, want: false },
+  ];
+  for (const c of cases) {
+    it(`${c.mode} tty=${c.tty} ${JSON.stringify(c.env)} → ${c.want}`, () =>
+      assert.equal(useColor(c.mode, c.tty, c.env), c.want));
+  }
+});
+
+describe('parseColorList', () => {
+  const ok: { s: string; want: string[] }[] = [
+    { s: '91,92,93', want: ['91', '92', '93'] },
+    { s: '4;91', want: ['4;91'] },
+    { s: '38;2;255;97;136', want: ['38;2;255;97;136'] },
+    { s: '  91 ,\t92\t', want: ['91', '92'] },
+    { s: ' 4 ; 91 ', want: ['4;91'] },
+    { s: '007', want: ['7'] },
+    { s: '', want: [] },
+    { s: '  ', want: [] },
+  ];
+  for (const c of ok) it(JSON.stringify(c.s), () => assert.deepStrictEqual(parseColorList(c.s), c.want));
+
+  const bad: { s: string; msg: RegExp }[] = [
+    { s: 'a', msg: /invalid color "a": "a" is not an SGR parameter \(an integer 0-255\)/ },
+    { s: '91,,92', msg: /invalid color "": "" is not/ },
+    { s: '91;', msg: /invalid color "91;": "" is not/ },
+    { s: '256', msg: /invalid color "256"/ },
+    { s: '-1', msg: /invalid color "-1"/ },
+    { s: '1.5', msg: /invalid color "1.5"/ },
+    { s: '9 1', msg: /invalid color "9 1"/ },
+  ];
+  for (const c of bad)
+    it(`rejects ${JSON.stringify(c.s)}`, () => assert.throws(() => parseColorList(c.s), c.msg));
+});
+
+describe('buildPalette (stern parseColors)', () => {
+  it('pairs pod and container colours', () =>
+    assert.deepStrictEqual(buildPalette(['91', '92'], ['31', '32']), [
+      ['91', '31'],
+      ['92', '32'],
+    ]));
+  it('reuses pod colours for containers when none are given', () =>
+    assert.deepStrictEqual(buildPalette(['91', '4;92'], []), [
+      ['91', '91'],
+      ['4;92', '4;92'],
+    ]));
+  it('is the default palette when neither is given', () =>
+    assert.deepStrictEqual(buildPalette([], []), DEFAULT_PALETTE));
+  it('rejects container colours alone', () =>
+    assert.throws(() => buildPalette([], ['31']), /pod-colors must not be empty/));
+  it('rejects different lengths', () =>
+    assert.throws(
+      () => buildPalette(['91'], ['31', '32']),
+      /pod-colors and container-colors must have the same length/,
+    ));
+});

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseTimestampNs, splitTimestamp, toSinceTime } from '../../../src/tail/timestamp.ts';
+
+describe('splitTimestamp', () => {
+  const cases: { line: string; ts: string; content: string }[] = [
+    {
+      line: '2023-01-01T00:00:30.000000001Z line 1',
+      ts: '2023-01-01T00:00:30.000000001Z',
+      content: 'line 1',
+    },
+    {
+      line: '2021-06-20T08:20:30.331385Z hello world',
+      ts: '2021-06-20T08:20:30.331385Z',
+      content: 'hello world',
+    },
+    {
+      line: '2021-08-03T01:26:29.953994922+02:00 x',
+      ts: '2021-08-03T01:26:29.953994922+02:00',
+      content: 'x',
+    },
+    { line: '2021-08-03T01:26:29Z  two spaces', ts: '2021-08-03T01:26:29Z', content: ' two spaces' },
+    { line: '2021-08-03T01:26:29Z ', ts: '2021-08-03T01:26:29Z', content: '' },
+    { line: 'Connection: keep-alive', ts: '', content: 'Connection: keep-alive' },
+    { line: 'no-space-at-all', ts: '', content: 'no-space-at-all' },
+    { line: '2021-08-03T01:26:29Z', ts: '', content: '2021-08-03T01:26:29Z' },
+    { line: '', ts: '', content: '' },
+    { line: ' leading space', ts: '', content: ' leading space' },
+    { line: '2021-13-03T01:26:29Z bad month', ts: '', content: '2021-13-03T01:26:29Z bad month' },
+  ];
+  for (const c of cases) {
+    it(JSON.stringify(c.line), () => {
+      const r = splitTimestamp(Buffer.from(c.line));
+      assert.deepStrictEqual(
+        { ts: r.timestamp, content: r.content.toString() },
+        { ts: c.ts, content: c.content },
+      );
+    });
+  }
+
+  it('keeps content bytes as they are', () => {
+    const line = Buffer.concat([Buffer.from('2021-08-03T01:26:29Z '), Buffer.from([0xff, 0x00, 0xc3])]);
+    assert.deepStrictEqual(splitTimestamp(line).content, Buffer.from([0xff, 0x00, 0xc3]));
+  });
+});
+
+describe('parseTimestampNs', () => {
+  const cases: { ts: string; want: bigint | undefined }[] = [
+    { ts: '1970-01-01T00:00:00Z', want: 0n },
+    { ts: '1970-01-01T00:00:00.000000001Z', want: 1n },
+    { ts: '1970-01-01T00:00:01.5Z', want: 1_500_000_000n },
+    { ts: '1970-01-01T00:00:01.123456789Z', want: 1_123_456_789n },
+    { ts: '2023-01-01T00:00:30.000000001Z', want: 1672531230_000000001n },
+    { ts: '2023-01-01T00:00:30.000000002Z', want: 1672531230_000000002n },
+    { ts: '2021-06-20T08:20:30.331385Z', want: 1624177230_331385000n },
+    { ts: '2021-08-03T01:26:29.953994922+02:00', want: 1627946789_953994922n },
+    { ts: '2021-08-02T23:26:29.953994922Z', want: 1627946789_953994922n },
+    { ts: '2021-08-03T08:26:29.953994922+09:00', want: 1627946789_953994922n },
+    { ts: '2021-08-02T18:56:29.953994922-04:30', want: 1627946789_953994922n },
+    { ts: '2024-02-29T12:00:00Z', want: 1709208000_000000000n },
+    { ts: '2000-03-01T00:00:00Z', want: 951868800_000000000n },
+    { ts: '1969-12-31T23:59:59.5Z', want: -500_000_000n },
+    { ts: '9999-12-31T23:59:59.999999999Z', want: 253402300799_999999999n },
+    // invalid
+    { ts: '', want: undefined },
+    { ts: '2023-01-01', want: undefined },
+    { ts: '2023-01-01T00:00:30', want: undefined },
+    { ts: '2023-01-01 00:00:30Z', want: undefined },
+    { ts: '2023-01-01T00:00:30.Z', want: undefined },
+    { ts: '2023-01-01T00:00:30.1234567891Z', want: undefined },
+    { ts: '2023-02-29T00:00:00Z', want: undefined },
+    { ts: '2023-00-10T00:00:00Z', want: undefined },
+    { ts: '2023-01-32T00:00:00Z', want: undefined },
+    { ts: '2023-01-01T24:00:00Z', want: undefined },
+    { ts: '2023-01-01T00:60:00Z', want: undefined },
+    { ts: '2023-01-01T00:00:60Z', want: undefined },
+    { ts: '2023-01-01T00:00:00+24:00', want: undefined },
+    { ts: '2023-01-01T00:00:00+0200', want: undefined },
+    { ts: '2023-01-01T00:00:00Zjunk', want: undefined },
+    { ts: '2023-1-01T00:00:00Z', want: undefined },
+    { ts: '2023-01-01T00:00:0xZ', want: undefined },
+    { ts: '2222-22-22T21:20:30Z', want: undefined },
+  ];
+  for (const c of cases) {
+    it(`${JSON.stringify(c.ts)} → ${c.want}`, () => assert.equal(parseTimestampNs(c.ts), c.want));
+  }
+
+  it('agrees with Date.parse on whole milliseconds over a range of dates', () => {
+    for (let ms = -5e11; ms < 4e12; ms += 7_777_777_777) {
+      const iso = new Date(ms).toISOString();
+      assert.equal(parseTimestampNs(iso), BigInt(ms) * 1_000_000n, iso);
+    }
+  });
+});
+
+describe('toSinceTime', () => {
+  const cases: { ns: bigint; want: string }[] = [
+    { ns: 0n, want: '1970-01-01T00:00:00Z' },
+    { ns: 1624177230_331385000n, want: '2021-06-20T08:20:30Z' },
+    { ns: 1672531230_999999999n, want: '2023-01-01T00:00:30Z' },
+    { ns: 1672531231_000000000n, want: '2023-01-01T00:00:31Z' },
+    { ns: 1709208000_000000000n, want: '2024-02-29T12:00:00Z' },
+    { ns: -500_000_000n, want: '1969-12-31T23:59:59Z' },
+    { ns: 253402300799_999999999n, want: '9999-12-31T23:59:59Z' },
+  ];
+  for (const c of cases) {
+    it(`${c.ns} → ${c.want}`, () => assert.equal(toSinceTime(c.ns), c.want));
+  }
+
+  it('round-trips with parseTimestampNs on whole seconds', () => {
+    for (let s = -1e10; s < 2.5e11; s += 987_654_321) {
+      const ns = BigInt(s) * 1_000_000_000n;
+      assert.equal(parseTimestampNs(toSinceTime(ns)), ns);
+    }
+  });
+});
