@@ -1,5 +1,5 @@
 // Runs node's test runner (with tsx for TypeScript) on every *.test.ts under the given folders.
-// Node 20's --test does not expand globs or pick up .ts files on its own.
+// Node 20's --test does not expand globs or pick up .ts files on its own. A file argument is taken as is.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ function collect(dir) {
 }
 
 const dirs = process.argv.slice(2);
-const files = dirs.flatMap((d) => collect(d));
+const files = dirs.flatMap((d) => (statSync(d).isDirectory() ? collect(d) : [d]));
 if (files.length === 0) {
   console.error(`no test files under ${dirs.join(', ')}`);
   process.exit(1);

@@ -17,7 +17,7 @@ export interface CreatePodOptions {
   ownerReferences?: OwnerReference[];
   /** Overrides the computed phase. */
   phase?: string;
-  /** Container name -> image (default `registry.example.com/<name>:1.0`). */
+  /** Container name -> image (default `kstern-demo/<name>:1.0`). */
   images?: Record<string, string>;
   /** Container name -> waiting reason: these start Waiting without a containerID (e.g. ContainerCreating). */
   waiting?: Record<string, string>;
@@ -45,7 +45,7 @@ let ipCounter = 2;
 
 export function buildPod(o: CreatePodOptions): Pod {
   const now = rfc3339();
-  const image = (c: string) => o.images?.[c] ?? `registry.example.com/${c}:1.0`;
+  const image = (c: string) => o.images?.[c] ?? `kstern-demo/${c}:1.0`;
   const status = (c: string, init: boolean): ContainerStatus => {
     const waitingReason = o.waiting?.[c];
     const s: ContainerStatus = {

@@ -66,7 +66,7 @@ function podTemplate(labels: Record<string, string>) {
   return {
     metadata: { labels, creationTimestamp: null },
     spec: {
-      containers: [{ name: 'app', image: 'registry.example.com/app:1.0', resources: {} }],
+      containers: [{ name: 'app', image: 'kstern-demo/app:1.0', resources: {} }],
       restartPolicy: 'Always',
     },
   };

@@ -1,0 +1,49 @@
+// stern's per-line filters (§3.9): --exclude then --include on the content only, and the highlight of
+// --include/--highlight matches in the rendered line.
+import { compileUserRegex } from '../config/user-regex.ts';
+import { sgrWrap } from './colors.ts';
+
+/** Anything with a `test`: a compiled user regex, or a RegExp without the `g`/`y` flags (they keep state). */
+export interface LineMatcher {
+  test(s: string): boolean;
+}
+
+/**
+ * Whether a line's content is kept: dropped if any exclude matches, else kept if there are no includes
+ * or at least one matches. `undefined` when there is nothing to filter, so the caller skips the call.
+ */
+export function compileLineFilter(o: {
+  include: readonly LineMatcher[];
+  exclude: readonly LineMatcher[];
+}): ((content: string) => boolean) | undefined {
+  const include = [...o.include];
+  const exclude = [...o.exclude];
+  if (include.length === 0 && exclude.length === 0) return undefined;
+  return (content) => {
+    for (const re of exclude) if (re.test(content)) return false;
+    if (include.length === 0) return true;
+    for (const re of include) if (re.test(content)) return true;
+    return false;
+  };
+}
+
+const HIGHLIGHT = '31;1';
+
+/**
+ * stern's highlighter: one alternation of the --include and --highlight patterns, longest pattern
+ * (by UTF-8 length) first so a longer match wins, each match wrapped in FgRed+Bold
+ * (`\x1b[31;1m…\x1b[0;22m`). stern wraps the alternation in a capture group, `(a|b)`; matching `a|b`
+ * finds the same matches (an inline `(?i)` still reaches to the end of it). `undefined` when colour is
+ * off or there are no patterns. Patterns are expected to have been compiled (validated) one by one.
+ */
+export function compileHighlighter(
+  patterns: readonly string[],
+  color: boolean,
+): ((rendered: string) => string) | undefined {
+  if (!color || patterns.length === 0) return undefined;
+  // Go's len() is the UTF-8 length. stern's sort.Slice is not stable; this one is (equal lengths keep order).
+  const sorted = [...patterns].sort((a, b) => Buffer.byteLength(b) - Buffer.byteLength(a));
+  const re = compileUserRegex(sorted.join('|'), 'for highlight filter');
+  const wrap = (m: string): string => sgrWrap(HIGHLIGHT, m);
+  return (rendered) => re.replaceAll(rendered, wrap);
+}

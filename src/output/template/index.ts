@@ -1,0 +1,58 @@
+// kstern's template engine: Go's text/template as stern users write it, with stern's function map.
+//
+//   const t = compileTemplate('{{color .PodColor .PodName}} {{.Message}}', { color: true });
+//   t.execute(log)  // → string; throws ExecError ("template: kstern:1:3: executing …")
+//
+// Compile once; execute walks the pre-parsed tree.
+
+import { Exec, ExecError, type FuncDef } from './exec.ts';
+import { builtins, methodOf, sternFuncs } from './funcs.ts';
+import { parseTemplate, TemplateError } from './parser.ts';
+import { type Color, isLogData, type LogData, LogStruct } from './values.ts';
+
+export { ExecError } from './exec.ts';
+export { jsonMarshal, jsonMarshalIndent, logToJSON } from './json.ts';
+export { TemplateError } from './parser.ts';
+export type { Color, LogData };
+
+export interface CompileOptions {
+  /** fatih/color's NoColor is the negation: false makes every colour function return plain text. */
+  color: boolean;
+  /** The template name in error messages (default 'kstern'). */
+  name?: string;
+}
+
+export interface Template {
+  /** Renders `data` (a LogData is executed as stern's Log struct). Throws ExecError. */
+  execute(data: unknown): string;
+}
+
+const BUILTINS = builtins();
+const FUNCS_COLOR = merge(BUILTINS, sternFuncs(true));
+const FUNCS_PLAIN = merge(BUILTINS, sternFuncs(false));
+
+function merge(a: Map<string, FuncDef>, b: Map<string, FuncDef>): Map<string, FuncDef> {
+  const m = new Map(a);
+  for (const [k, v] of b) m.set(k, v);
+  return m;
+}
+
+/** Parses a template (Go text/template syntax). Throws TemplateError with Go's message and line:col. */
+export function compileTemplate(source: string, o: CompileOptions): Template {
+  const name = o.name ?? 'kstern';
+  const funcs = o.color ? FUNCS_COLOR : FUNCS_PLAIN;
+  const { trees } = parseTemplate(source, name, (f) => funcs.has(f));
+  const root = trees.get(name)!;
+  const exec = new Exec(source, name, trees, funcs, methodOf);
+  return {
+    execute(data: unknown): string {
+      const dot = isLogData(data) ? new LogStruct(data) : data;
+      return exec.run(root, dot);
+    },
+  };
+}
+
+/** For callers that want to tell the error kinds apart without importing the classes' modules. */
+export function isTemplateError(e: unknown): e is TemplateError | ExecError {
+  return e instanceof TemplateError || e instanceof ExecError;
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileUserRegex } from '../../../src/config/user-regex.ts';
+import { compileHighlighter, compileLineFilter } from '../../../src/output/filters.ts';
+
+const re = (s: string) => compileUserRegex(s, 'w');
+const H = (s: string) => `\x1b[31;1m${s}\x1b[0;22m`;
+
+describe('compileLineFilter', () => {
+  it('no filters: undefined (fast path)', () =>
+    assert.equal(compileLineFilter({ include: [], exclude: [] }), undefined));
+
+  const msg = 'this is a log message';
+  // stern TestIsIncludeTestOptions / TestIsExclude, then both together.
+  const cases: [string, string[], string[], boolean][] = [
+    ['include miss', ['this is not'], [], false],
+    ['include hit', ['this is'], [], true],
+    ['include: one of several', ['nope', 'log'], [], true],
+    ['exclude miss', [], ['this is not'], true],
+    ['exclude hit', [], ['this is'], false],
+    ['exclude: one of several', [], ['no match', 'log message'], false],
+    ['exclude wins over include', ['log'], ['message'], false],
+    ['include and a missing exclude', ['log'], ['debug'], true],
+  ];
+  for (const [name, include, exclude, want] of cases) {
+    it(name, () => {
+      const f = compileLineFilter({ include: include.map(re), exclude: exclude.map(re) });
+      assert.ok(f);
+      assert.equal(f(msg), want);
+    });
+  }
+  it('takes plain RegExps too', () => {
+    const f = compileLineFilter({ include: [/LOG/i], exclude: [] });
+    assert.equal(f?.(msg), true);
+  });
+});
+
+describe('compileHighlighter', () => {
+  it('no patterns: undefined', () => assert.equal(compileHighlighter([], true), undefined));
+  it('colour off: undefined', () => assert.equal(compileHighlighter(['test'], false), undefined));
+
+  // stern TestHighlightMatchedString (highlight only) and TestHighlighIncludedString (include only):
+  // the highlighter takes the include and highlight sources together.
+  const single: [string, string[], string][] = [
+    ['test matched', ['test'], `${H('test')} matched`],
+    ['test not-matched', ['hoge'], 'test not-matched'],
+    ['test matched', ['not-matched', 'matched'], `test ${H('matched')}`],
+    ['test multiple matched', ['multiple', 'matched'], `test ${H('multiple')} ${H('matched')}`],
+    [
+      'test match on the longer one',
+      ['match', 'match on the longer one'],
+      `test ${H('match on the longer one')}`,
+    ],
+  ];
+  for (const [msg, patterns, want] of single) {
+    it(`${JSON.stringify(msg)} with ${patterns.join(', ')}`, () =>
+      assert.equal(compileHighlighter(patterns, true)?.(msg), want));
+  }
+
+  // stern TestIncludeAndHighlightMatchedString: include + highlight.
+  const both: [string, string[], string[], string][] = [
+    ['test matched with highlight', ['test'], ['highlight'], `${H('test')} matched with ${H('highlight')}`],
+    ['test not-matched', ['hoge'], ['highlight'], 'test not-matched'],
+    [
+      'test matched with highlight',
+      ['not-matched', 'matched'],
+      ['no-with-highlight', 'with highlight'],
+      `test ${H('matched')} ${H('with highlight')}`,
+    ],
+    [
+      'test multiple matched with many highlight',
+      ['multiple', 'matched'],
+      ['many', 'highlight'],
+      `test ${H('multiple')} ${H('matched')} with ${H('many')} ${H('highlight')}`,
+    ],
+    [
+      'test match on the longer one',
+      ['match', 'match on the longer one'],
+      ['match', 'match on the longer one'],
+      `test ${H('match on the longer one')}`,
+    ],
+  ];
+  for (const [msg, include, highlight, want] of both) {
+    it(`${JSON.stringify(msg)} include ${include.join(', ')} highlight ${highlight.join(', ')}`, () =>
+      assert.equal(compileHighlighter([...include, ...highlight], true)?.(msg), want));
+  }
+
+  const more: [string, string[], string, string][] = [
+    ['the prefix is highlighted too', ['pod'], 'pod-1 c pod started', `${H('pod')}-1 c ${H('pod')} started`],
+    [
+      'regexes, not literals',
+      ['err(or)?', 'w.rn'],
+      'error warn err',
+      `${H('error')} ${H('warn')} ${H('err')}`,
+    ],
+    [
+      'an inline flag reaches the shorter patterns after it',
+      ['(?i)error', 'warn'],
+      'ERROR WARN err',
+      `${H('ERROR')} ${H('WARN')} err`,
+    ],
+    // 'éé' is 4 bytes (2 UTF-16 units), '...' is 3: Go's len() puts 'éé' first.
+    ['longest by UTF-8 length', ['...', 'éé'], 'ééé', `${H('éé')}é`],
+  ];
+  for (const [name, patterns, input, want] of more) {
+    it(name, () => assert.equal(compileHighlighter(patterns, true)?.(input), want));
+  }
+});
