@@ -15,6 +15,10 @@ for (const sig of Object.keys(SIGNAL_EXIT)) {
 process.stderr.on('error', () => {});
 
 const code = await main(process.argv.slice(2), {
+  // Only touched (and so only opened) by --stdin and --prompt.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

@@ -6,7 +6,14 @@ export interface OutStream extends NodeJS.WritableStream {
   isTTY?: boolean;
 }
 
+export interface InStream extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  setRawMode?: (raw: boolean) => unknown;
+}
+
 export interface Deps {
+  /** For --stdin and --prompt. */
+  stdin?: InStream;
   stdout: OutStream;
   stderr: OutStream;
   env: Record<string, string | undefined>;

@@ -1,5 +1,7 @@
 // main(argv, deps) → exit code. The bundle's entry point; bin/kstern.js calls it.
-import { parseArgs } from './cli/parse.ts';
+
+import { completionScript } from './cli/completion.ts';
+import { loadCommand } from './cli/load.ts';
 import type { Deps } from './deps.ts';
 import { UserError } from './errors.ts';
 import { KubeError } from './kube/api.ts';
@@ -19,9 +21,18 @@ function writeLine(stream: NodeJS.WritableStream, line: string): void {
 
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
   try {
-    const cmd = parseArgs(argv, VERSION);
-    if (cmd.kind === 'help') {
+    // The hidden command the shell completion scripts call (see cli/completion.ts).
+    if (argv[0] === '__complete') {
+      const { completeCommand } = await import('./cli/complete-command.ts');
+      return await completeCommand(argv.slice(1), deps);
+    }
+    const cmd = await loadCommand(argv, deps, VERSION);
+    if (cmd.kind === 'help' || cmd.kind === 'hidden-options') {
       deps.stdout.write(cmd.text);
+      return 0;
+    }
+    if (cmd.kind === 'completion') {
+      deps.stdout.write(completionScript(cmd.shell));
       return 0;
     }
     if (cmd.kind === 'version') {

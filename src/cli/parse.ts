@@ -1,35 +1,46 @@
 // argv → Command. Every flag is parsed, validated and compiled here, once; errors are UserErrors
 // with exit code 2 (usage) and one line naming the flag.
 import { Command as Commander, CommanderError, Option } from 'commander';
-import type { ColorMode, Command, Config } from '../config/config.ts';
-import { compileRegex } from '../config/regex.ts';
+import type { ColorMode, Command, Config, KubeOverrides, OutputFormat, Shell } from '../config/config.ts';
+import { parseGoDuration } from '../config/duration.ts';
+import { parseResourceQuery } from '../config/kind.ts';
+import { parseSinceTime } from '../config/since-time.ts';
+import { compileUserRegex } from '../config/user-regex.ts';
 import { UserError } from '../errors.ts';
+import { buildPalette, parseColorList } from '../output/colors.ts';
+import { validateTimezone } from '../output/timefmt.ts';
+import { parseCondition } from '../targets/condition.ts';
 import type { ContainerStateName } from '../targets/types.ts';
 import { OPTIONS, type OptionDef } from './options.ts';
 
 type Raw = Record<string, unknown>;
 
-const camel = (long: string) => long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** commander's key for an option: camelCase, and `--no-x` stores `x`. */
+export const keyOf = (long: string): string =>
+  long.replace(/^no-/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function flagsOf(o: OptionDef): string {
   const names = o.short ? `-${o.short}, --${o.long}` : `--${o.long}`;
   return o.kind === 'bool' ? names : `${names} <${o.arg ?? 'value'}>`;
 }
 
-function buildProgram(version: string): Commander {
+export function buildProgram(version: string): Commander {
   const p = new Commander('kstern')
     .usage('[pod-query] [flags]')
     .description(
-      'Tail the logs of every container of every pod whose name matches pod-query (a regular expression).',
+      'Tail the logs of every container of every pod whose name matches pod-query (a regular expression),\n' +
+        'or of the pods of a workload given as <kind>/<name> (deployment/web, job/backup, ...).',
     )
-    .argument('[pod-query]', 'regular expression matched against pod names (unanchored)')
+    .argument('[pod-query]', 'regular expression matched against pod names (unanchored), or <kind>/<name>')
     .helpOption('-h, --help', 'Show this help and exit.')
     .allowExcessArguments(true)
     .version(version, '-v, --version', 'Print the version and exit.')
+    .addHelpText('after', '\nUse "kstern --show-hidden-options" for a list of hidden command-line options.')
     .exitOverride();
   for (const o of OPTIONS) {
     if (o.long === 'version') continue;
     const opt = new Option(flagsOf(o), o.description);
+    if (o.hidden) opt.hideHelp();
     if (o.kind === 'list') {
       // Repeatable and comma-separated: -n a,b -n c → [a, b, c].
       opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',')]);
@@ -38,7 +49,7 @@ function buildProgram(version: string): Commander {
       opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     }
     p.addOption(opt);
-    if (o.kind === 'bool') p.addOption(new Option(`--no-${o.long}`).hideHelp());
+    if (o.kind === 'bool' && !o.long.startsWith('no-')) p.addOption(new Option(`--no-${o.long}`).hideHelp());
   }
   return p;
 }
@@ -47,8 +58,8 @@ const BOOL_LONGS = new Set(OPTIONS.filter((o) => o.kind === 'bool').map((o) => o
 const VALUE_SHORTS = new Set(OPTIONS.filter((o) => o.short && o.kind !== 'bool').map((o) => o.short!));
 
 /**
- * Accepts pflag spellings commander does not: `--flag=true|false` for booleans and `-n=value` for
- * short options with a value.
+ * Accepts pflag spellings commander does not: `--flag=true|false` for booleans, `-n=value` for
+ * short options with a value, and a bare `-t` / `--timestamps` (meaning `--timestamps=default`).
  */
 export function preprocessArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -58,12 +69,20 @@ export function preprocessArgv(argv: readonly string[]): string[] {
       out.push(...argv.slice(i));
       break;
     }
+    if (a === '-t' || a === '--timestamps') {
+      out.push('--timestamps=default');
+      continue;
+    }
     const long = /^--([a-z][a-z-]*)=(.*)$/.exec(a);
     if (long && BOOL_LONGS.has(long[1]!)) {
       const v = long[2]!.toLowerCase();
-      if (v === 'true' || v === '1') out.push(`--${long[1]}`);
-      else if (v === 'false' || v === '0') out.push(`--no-${long[1]}`);
-      else throw new UserError(`invalid value "${long[2]}" for --${long[1]}: use true or false`, 2);
+      const name = long[1]!;
+      const negated = name.startsWith('no-');
+      const base = negated ? name.slice(3) : name;
+      if (v === 'true' || v === '1') out.push(negated ? `--no-${base}` : `--${base}`);
+      else if (v === 'false' || v === '0') out.push(negated ? '' : `--no-${base}`);
+      else throw new UserError(`invalid value "${long[2]}" for --${name}: use true or false`, 2);
+      if (out.at(-1) === '') out.pop();
       continue;
     }
     const short = /^-([a-zA-Z])=(.*)$/.exec(a);
@@ -76,66 +95,214 @@ export function preprocessArgv(argv: readonly string[]): string[] {
   return out;
 }
 
-function enumValue<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
-  const v = String(value);
-  if ((choices as readonly string[]).includes(v)) return v as T;
+function oneOf<T extends string>(name: string, value: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
   const list = choices.map((c) => `'${c}'`);
   const last = list.pop();
   throw new UserError(`${name} should be one of ${list.join(', ')}, or ${last}`, 2);
 }
 
-function intValue(flag: string, value: unknown): number {
-  const s = String(value);
-  if (!/^-?\d+$/.test(s)) throw new UserError(`invalid value "${s}" for --${flag}: not an integer`, 2);
-  return Number.parseInt(s, 10);
+function intValue(flag: string, value: string): number {
+  if (!/^-?\d+$/.test(value))
+    throw new UserError(`invalid value "${value}" for --${flag}: not an integer`, 2);
+  return Number.parseInt(value, 10);
 }
 
 function unique(list: readonly string[]): string[] {
   return [...new Set(list.map((s) => s.trim()).filter((s) => s !== ''))];
 }
 
-function toConfig(query: string | undefined, raw: Raw): Config {
-  const str = (k: string) => (raw[camel(k)] === undefined ? undefined : String(raw[camel(k)]));
-  const list = (k: string) => (raw[camel(k)] as string[] | undefined) ?? [];
-  const bool = (k: string, d: boolean) => (raw[camel(k)] === undefined ? d : Boolean(raw[camel(k)]));
+function duration(flag: string, value: string): number {
+  try {
+    return parseGoDuration(value);
+  } catch (e) {
+    throw new UserError(`invalid value "${value}" for --${flag}: ${(e as Error).message}`, 2);
+  }
+}
 
+/** Turns any error of a validator into a usage error (exit 2) naming the flag when it does not already. */
+function usage<T>(flag: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UserError) throw e.exitCode === 2 ? e : new UserError(e.message, 2);
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new UserError(msg.includes(flag) ? msg : `invalid value for --${flag}: ${msg}`, 2);
+  }
+}
+
+function kubeOverrides(
+  str: (k: string) => string | undefined,
+  list: (k: string) => string[],
+  raw: Raw,
+): KubeOverrides {
+  const o: KubeOverrides = {};
+  const set = <K extends keyof KubeOverrides>(k: K, v: KubeOverrides[K] | undefined) => {
+    if (v !== undefined) o[k] = v;
+  };
+  set('as', str('as'));
+  if (list('as-group').length > 0) o.asGroups = list('as-group');
+  set('certificateAuthority', str('certificate-authority'));
+  set('clientCertificate', str('client-certificate'));
+  set('clientKey', str('client-key'));
+  set('cluster', str('cluster'));
+  if (raw['insecureSkipTlsVerify'] === true) o.insecureSkipTlsVerify = true;
+  const rt = str('request-timeout');
+  if (rt !== undefined && rt !== '0') {
+    o.requestTimeoutMs = /^\d+$/.test(rt) ? Number(rt) * 1000 : duration('request-timeout', rt);
+  }
+  set('server', str('server'));
+  set('tlsServerName', str('tls-server-name'));
+  set('token', str('token'));
+  set('user', str('user'));
+  return o;
+}
+
+export function toConfig(query: string | undefined, raw: Raw): Config {
+  const str = (k: string) => (raw[keyOf(k)] === undefined ? undefined : String(raw[keyOf(k)]));
+  const list = (k: string) => (raw[keyOf(k)] as string[] | undefined) ?? [];
+  const bool = (k: string, d: boolean) => (raw[keyOf(k)] === undefined ? d : Boolean(raw[keyOf(k)]));
+  const int = (k: string, d: number) => {
+    const v = str(k);
+    return v === undefined ? d : intValue(k, v);
+  };
+
+  const prompt = bool('prompt', false);
+  const stdin = bool('stdin', false);
   const labelSelector = str('selector');
-  const fieldSelector = str('field-selector');
-  if ((query === undefined || query === '') && !labelSelector && !fieldSelector) {
-    throw new UserError('One of pod-query, --selector or --field-selector is required', 2);
+  const node = str('node');
+  const fieldSelector = [str('field-selector'), node === undefined ? undefined : `spec.nodeName=${node}`]
+    .filter((s) => s !== undefined && s !== '')
+    .join(',');
+  const hasQuery = query !== undefined && query !== '';
+  if (!hasQuery && !labelSelector && !fieldSelector && !prompt && !stdin) {
+    throw new UserError(
+      'One of pod-query, --selector, --field-selector, --node, --prompt or --stdin is required',
+      2,
+    );
+  }
+  const resource = hasQuery ? usage('query', () => parseResourceQuery(query)) : undefined;
+  if (resource && labelSelector) {
+    throw new UserError('--selector and the <resource>/<name> query cannot be set at the same time', 2);
+  }
+  const follow = bool('no-follow', true);
+  const tail = int('tail', -1);
+  if (!follow && tail === 0) throw new UserError('--no-follow cannot be used with --tail=0', 2);
+  const conditionText = str('condition');
+  if (conditionText !== undefined && follow && tail !== 0) {
+    throw new UserError('--condition is currently only supported with --tail=0 or --no-follow', 2);
+  }
+  const sinceText = str('since');
+  const sinceTimeText = str('since-time');
+  if (sinceText !== undefined && sinceTimeText !== undefined) {
+    throw new UserError('--since and --since-time cannot be used together', 2);
   }
   const states = unique(list('container-state')).map((s) =>
-    enumValue('containerState', s, ['running', 'waiting', 'terminated', 'all'] as const),
+    oneOf('containerState', s, ['running', 'waiting', 'terminated', 'all'] as const),
   );
-  const stateSet = new Set<ContainerStateName>(
-    states.includes('all') ? [] : (states as ContainerStateName[]),
-  );
+  const timezone = str('timezone') ?? 'Local';
+  usage('timezone', () => validateTimezone(timezone));
+  const colors = (k: string) =>
+    list(k).length === 0 ? [] : usage(k, () => parseColorList(list(k).join(',')));
+  const podColors = colors('pod-colors');
+  const containerColors = colors('container-colors');
+  if (podColors.length > 0 || containerColors.length > 0) {
+    usage('pod-colors', () => buildPalette(podColors, containerColors));
+  }
+  const templateFile = str('template-file');
+  const templateText = str('template');
+  const include = list('include');
+  const highlight = list('highlight');
+  for (const r of highlight) compileUserRegex(r, 'for highlight filter');
+  const maxLogRequests = int('max-log-requests', follow ? 50 : 5);
+  if (maxLogRequests < 1) throw new UserError('--max-log-requests must be at least 1', 2);
+  const since = sinceText === undefined ? undefined : duration('since', sinceText);
+  const timestamps = str('timestamps');
   return {
     podFilter: {
-      query: compileRegex(query ?? '', 'from query'),
-      excludePod: list('exclude-pod').map((r) => compileRegex(r, 'for excluded pod query')),
+      // A pod/<name> query is an exact name match; other resource queries select by labels.
+      query:
+        resource?.kind === 'pod'
+          ? { test: (s: string) => s === resource.name }
+          : compileUserRegex(resource ? '' : (query ?? ''), 'from query'),
+      excludePod: list('exclude-pod').map((r) => compileUserRegex(r, 'for excluded pod query')),
     },
     containerFilter: {
-      container: compileRegex(str('container') ?? '.*', 'for container query'),
-      excludeContainer: list('exclude-container').map((r) => compileRegex(r, 'for excluded container query')),
+      container: compileUserRegex(str('container') ?? '.*', 'for container query'),
+      excludeContainer: list('exclude-container').map((r) =>
+        compileUserRegex(r, 'for excluded container query'),
+      ),
       initContainers: bool('init-containers', true),
       ephemeralContainers: bool('ephemeral-containers', true),
-      states: stateSet,
+      states: new Set<ContainerStateName>(states.includes('all') ? [] : (states as ContainerStateName[])),
     },
+    resource:
+      resource === undefined || resource.kind === 'pod'
+        ? undefined
+        : { kind: resource.kind, name: resource.name },
+    condition:
+      conditionText === undefined ? undefined : usage('condition', () => parseCondition(conditionText)),
     namespaces: unique(list('namespace')),
     allNamespaces: bool('all-namespaces', false),
     labelSelector,
-    fieldSelector,
-    color: enumValue<ColorMode>('color', str('color') ?? 'auto', ['always', 'never', 'auto']),
+    fieldSelector: fieldSelector === '' ? undefined : fieldSelector,
+    include: include.map((r) => compileUserRegex(r, 'for inclusion filter')),
+    exclude: list('exclude').map((r) => compileUserRegex(r, 'for exclusion filter')),
+    highlight: [...new Set([...include, ...highlight])],
+    sinceMs: since !== undefined && since > 0 ? since : undefined,
+    sinceTime:
+      sinceTimeText === undefined ? undefined : usage('since-time', () => parseSinceTime(sinceTimeText)),
+    tail,
+    follow,
+    maxLogRequests,
+    output: oneOf<OutputFormat>('output', str('output') ?? 'default', [
+      'default',
+      'raw',
+      'json',
+      'extjson',
+      'ppextjson',
+    ]),
+    template:
+      templateFile !== undefined
+        ? { file: templateFile }
+        : templateText !== undefined
+          ? { text: templateText }
+          : undefined,
+    templateNoNewline: bool('template-no-newline', false),
+    timestamps:
+      timestamps === undefined
+        ? undefined
+        : oneOf('timestamps', timestamps === '' ? 'default' : timestamps, ['default', 'short'] as const),
+    timezone,
+    podColors,
+    containerColors,
+    diffContainer: bool('diff-container', false),
+    prompt,
+    stdin,
+    color: oneOf<ColorMode>('color', str('color') ?? 'auto', ['always', 'never', 'auto']),
     kubeconfig: str('kubeconfig'),
     context: str('context'),
+    kube: kubeOverrides(str, list, raw),
     onlyLogLines: bool('only-log-lines', false),
-    verbosity: raw['verbosity'] === undefined ? 0 : intValue('verbosity', raw['verbosity']),
+    sanitize: bool('sanitize', false),
+    verbosity: int('verbosity', 0),
   };
 }
 
-/** Parses argv (without node and script). Throws UserError on bad input. */
-export function parseArgs(argv: readonly string[], version: string): Command {
+export function hiddenOptionsText(): string {
+  const rows = OPTIONS.filter((o) => o.hidden).map((o) => [`  ${flagsOf(o)}`, o.description] as const);
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  return `kubectl connection flags kstern accepts:\n${rows.map(([f, d]) => f.padEnd(width) + d).join('\n')}\n`;
+}
+
+export interface Parsed {
+  program: Commander;
+  query: string | undefined;
+  raw: Raw;
+}
+
+/** Runs commander over argv; help and version come back as commands, errors as usage UserErrors. */
+export function parseRaw(argv: readonly string[], version: string): Parsed | Command {
   const program = buildProgram(version);
   let helpText = '';
   program.configureOutput({
@@ -152,11 +319,29 @@ export function parseArgs(argv: readonly string[], version: string): Command {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help')
         return { kind: 'help', text: helpText };
       if (e.code === 'commander.version') return { kind: 'version' };
-      const msg = e.message.replace(/^error: /, '');
+      const msg = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
       throw new UserError(`${msg} (see kstern --help)`, 2);
     }
     throw e;
   }
-  const raw = program.opts<Raw>();
-  return { kind: 'run', config: toConfig(program.args[0], raw) };
+  return { program, query: program.args[0], raw: program.opts<Raw>() };
+}
+
+/** Parses argv (without node and script). Throws UserError on bad input. */
+export function parseArgs(argv: readonly string[], version: string): Command {
+  const p = parseRaw(argv, version);
+  if ('kind' in p) return p;
+  return commandOf(p);
+}
+
+export function commandOf(p: Parsed): Command {
+  const { raw } = p;
+  if (raw['showHiddenOptions'] === true) return { kind: 'hidden-options', text: hiddenOptionsText() };
+  if (raw['completion'] !== undefined) {
+    return {
+      kind: 'completion',
+      shell: oneOf<Shell>('completion', String(raw['completion']), ['bash', 'zsh', 'fish']),
+    };
+  }
+  return { kind: 'run', config: toConfig(p.query, raw) };
 }

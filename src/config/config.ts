@@ -1,23 +1,80 @@
 // The one fully-typed, validated configuration of a run. Built once from argv at the edge
 // (src/cli/parse.ts); nothing below it parses a flag or reads the environment.
+import type { Condition } from '../targets/condition.ts';
 import type { ContainerFilter, PodFilter } from '../targets/types.ts';
+import type { Kind } from './kind.ts';
+import type { UserRegex } from './user-regex.ts';
 
 export type ColorMode = 'auto' | 'always' | 'never';
+export type OutputFormat = 'default' | 'raw' | 'json' | 'extjson' | 'ppextjson';
+export type Shell = 'bash' | 'zsh' | 'fish';
+
+/** kubectl's connection flags (--server, --token, ...): override what the kubeconfig says. */
+export interface KubeOverrides {
+  as?: string;
+  asGroups?: string[];
+  certificateAuthority?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+  cluster?: string;
+  insecureSkipTlsVerify?: boolean;
+  /** Milliseconds; for requests, not for streams. */
+  requestTimeoutMs?: number;
+  server?: string;
+  tlsServerName?: string;
+  token?: string;
+  user?: string;
+}
 
 export interface Config {
   readonly podFilter: PodFilter;
   readonly containerFilter: ContainerFilter;
+  /** `<kind>/<name>` query: pods selected by the workload's selector. */
+  readonly resource: { kind: Exclude<Kind, 'pod'>; name: string } | undefined;
+  readonly condition: Condition | undefined;
   /** Namespaces given with -n (de-duplicated); empty means the context's namespace. */
   readonly namespaces: readonly string[];
   readonly allNamespaces: boolean;
   readonly labelSelector: string | undefined;
+  /** --field-selector and --node, joined. */
   readonly fieldSelector: string | undefined;
+  readonly include: readonly UserRegex[];
+  readonly exclude: readonly UserRegex[];
+  /** Sources of the --include and --highlight patterns, for highlighting. */
+  readonly highlight: readonly string[];
+  /** --since in milliseconds. */
+  readonly sinceMs: number | undefined;
+  /** --since-time, normalised RFC3339 UTC. */
+  readonly sinceTime: string | undefined;
+  /** --tail; -1 means all. */
+  readonly tail: number;
+  readonly follow: boolean;
+  readonly maxLogRequests: number;
+  readonly output: OutputFormat;
+  /** --template text, or --template-file path (read at start-up). */
+  readonly template: { text: string } | { file: string } | undefined;
+  readonly templateNoNewline: boolean;
+  readonly timestamps: 'default' | 'short' | undefined;
+  readonly timezone: string;
+  readonly podColors: readonly string[];
+  readonly containerColors: readonly string[];
+  readonly diffContainer: boolean;
+  readonly prompt: boolean;
+  readonly stdin: boolean;
   readonly color: ColorMode;
   readonly kubeconfig: string | undefined;
   readonly context: string | undefined;
+  readonly kube: KubeOverrides;
   readonly onlyLogLines: boolean;
+  /** --sanitize: escape terminal control sequences even when stdout is not a terminal. */
+  readonly sanitize: boolean;
   readonly verbosity: number;
 }
 
 /** What the command line asks for: a run, or something that prints and exits. */
-export type Command = { kind: 'run'; config: Config } | { kind: 'version' } | { kind: 'help'; text: string };
+export type Command =
+  | { kind: 'run'; config: Config }
+  | { kind: 'version' }
+  | { kind: 'help'; text: string }
+  | { kind: 'hidden-options'; text: string }
+  | { kind: 'completion'; shell: Shell };

@@ -63,6 +63,12 @@ export function apiPathFor(kind: Kind, namespace: string, name: string): string 
   return `${k.prefix}/namespaces/${encodeURIComponent(namespace)}/${k.resource}/${encodeURIComponent(name)}`;
 }
 
+/** The cluster-wide list path of a kind, e.g. `/apis/apps/v1/deployments`. */
+export function listPathFor(kind: Kind): string {
+  const k = KINDS[kind];
+  return `${k.prefix}/${k.resource}`;
+}
+
 interface LabelSelectorRequirement {
   key: string;
   operator: string;

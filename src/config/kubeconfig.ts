@@ -1,6 +1,7 @@
 // Kubeconfig resolution, the way kubectl does it: --kubeconfig, else the KUBECONFIG path list (merged,
-// first definition of a name wins), else ~/.kube/config. Every failure is one UserError line naming the
-// file or context. The result carries a @kubernetes/client-node KubeConfig, which supplies the auth
+// first definition of a name wins), else ~/.kube/config; then kubectl's connection flags (--cluster,
+// --user, --server, --token, ...: kube-overrides.ts) on top. With --server no file is needed at all.
+// Every failure is one UserError line naming the file, context or flag. The result carries a @kubernetes/client-node KubeConfig, which supplies the auth
 // material (certificates, tokens, exec plugins) to the transport.
 import { constants as fsConstants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
@@ -8,6 +9,14 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { UserError } from '../errors.ts';
+import type { KubeOverrides } from './config.ts';
+import {
+  hasUserOverrides,
+  impersonationOf,
+  normalizeOverrides,
+  overrideCluster,
+  overrideUser,
+} from './kube-overrides.ts';
 
 export interface KubeconfigInput {
   /** --kubeconfig (wins over KUBECONFIG). */
@@ -17,6 +26,8 @@ export interface KubeconfigInput {
   /** The environment; only KUBECONFIG is read. */
   env: Record<string, string | undefined>;
   homeDir: string;
+  /** kubectl's connection flags (--server, --token, --cluster, --user, ...), applied over the kubeconfig. */
+  overrides?: KubeOverrides;
 }
 
 export interface ResolvedKube {
@@ -27,8 +38,12 @@ export interface ResolvedKube {
   namespace: string;
   /** The cluster's server URL (no trailing slash). */
   server: string;
-  /** The kubeconfig files that were read, in merge order. */
+  /** The kubeconfig files that were read, in merge order (none when --server alone was enough). */
   files: string[];
+  /** --request-timeout: a limit for list/get requests (not for watches or log streams). */
+  requestTimeoutMs?: number;
+  /** Impersonate-User / Impersonate-Group (--as / --as-group, or the user's as / as-groups). */
+  impersonate?: { user?: string; groups?: string[] };
 }
 
 type Raw = Record<string, unknown>;
@@ -223,97 +238,174 @@ async function checkReadable(file: string | undefined, what: string): Promise<vo
   }
 }
 
-export async function resolveKubeconfig(input: KubeconfigInput): Promise<ResolvedKube> {
+/** Name of the context, cluster or user made up from the flags when the kubeconfig has none. */
+export const FROM_FLAGS = '(command-line flags)';
+
+interface Merged {
+  clusters: Map<string, Named>;
+  users: Map<string, Named>;
+  contexts: Map<string, Named>;
+  currentContext: string | undefined;
+}
+
+function merge(loaded: LoadedFile[]): Merged {
+  const m: Merged = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: undefined };
+  for (const l of loaded) {
+    mergeByName(m.clusters, l.clusters);
+    mergeByName(m.users, l.users);
+    mergeByName(m.contexts, l.contexts);
+    m.currentContext ??= l.currentContext;
+  }
+  return m;
+}
+
+async function loadAll(
+  input: KubeconfigInput,
+): Promise<{ loaded: LoadedFile[]; src: ReturnType<typeof sources> }> {
   const src = sources(input);
   const loaded: LoadedFile[] = [];
   for (const f of src.files) {
     const l = await readKubeconfig(f, src.missingOk);
     if (l !== undefined) loaded.push(l);
   }
+  return { loaded, src };
+}
+
+/** The context names of the kubeconfig (for shell completion), in file order. */
+export async function listContexts(input: KubeconfigInput): Promise<string[]> {
+  const { loaded } = await loadAll(input);
+  return [...merge(loaded).contexts.keys()];
+}
+
+function serverUrl(cluster: Cluster, fromFlag: boolean, file: string): URL {
+  const who = fromFlag ? '--server' : `cluster "${cluster.name}"`;
+  if (cluster.server === '') throw new UserError(`cluster "${cluster.name}" has no server (${file})`, 1);
+  let url: URL;
+  try {
+    url = new URL(cluster.server);
+  } catch {
+    throw new UserError(`${who} has an invalid server URL "${cluster.server}"`, fromFlag ? 2 : 1);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UserError(`${who} has an unsupported server URL "${cluster.server}"`, fromFlag ? 2 : 1);
+  }
+  return url;
+}
+
+/** Replaces (or adds) the entry named `n.name`. */
+function put(m: Map<string, Named>, n: Named): Named[] {
+  return [...new Map(m).set(n.name, n).values()];
+}
+
+export async function resolveKubeconfig(input: KubeconfigInput): Promise<ResolvedKube> {
+  const ov = normalizeOverrides(input.overrides);
+  const { loaded, src } = await loadAll(input);
   const homeConfig = join(input.homeDir, '.kube', 'config');
-  if (loaded.length === 0) {
+  // Like `kubectl --server=... --token=...`, the flags alone are enough.
+  if (loaded.length === 0 && ov.server === undefined) {
     const tried = src.from === 'env' ? `none of the KUBECONFIG files exist (${src.files.join(', ')}); ` : '';
     throw new UserError(`no kubeconfig: ${tried}set --kubeconfig or KUBECONFIG, or create ${homeConfig}`, 1);
   }
   const files = loaded.map((l) => l.file);
-  const where = files.length === 1 ? `"${files[0]}"` : `${files.map((f) => `"${f}"`).join(', ')}`;
-
-  const clusters = new Map<string, Named>();
-  const users = new Map<string, Named>();
-  const contexts = new Map<string, Named>();
-  let currentContext: string | undefined;
-  for (const l of loaded) {
-    mergeByName(clusters, l.clusters);
-    mergeByName(users, l.users);
-    mergeByName(contexts, l.contexts);
-    currentContext ??= l.currentContext;
-  }
+  const where = files.length === 0 ? 'no kubeconfig file was read' : files.map((f) => `"${f}"`).join(', ');
+  const { clusters, users, contexts, currentContext } = merge(loaded);
 
   const contextName =
     input.contextFlag !== undefined && input.contextFlag !== '' ? input.contextFlag : currentContext;
-  if (contextName === undefined) {
+  let ctxRaw: Named | undefined;
+  if (contextName !== undefined) {
+    ctxRaw = contexts.get(contextName);
+    if (ctxRaw === undefined) {
+      throw new UserError(`context "${contextName}" does not exist in the kubeconfig (${where})`, 1);
+    }
+  } else if (ov.server === undefined && ov.cluster === undefined) {
     throw new UserError(
       `no context is set: use --context or set current-context in the kubeconfig (${where})`,
       1,
     );
   }
-  const ctxRaw = contexts.get(contextName);
-  if (ctxRaw === undefined) {
-    throw new UserError(`context "${contextName}" does not exist in the kubeconfig (${where})`, 1);
-  }
-  const ctx = toContext(ctxRaw);
-  if (ctx.cluster === '') throw new UserError(`context "${contextName}" has no cluster (${ctxRaw.file})`, 1);
-  const clusterRaw = clusters.get(ctx.cluster);
-  if (clusterRaw === undefined) {
-    throw new UserError(
-      `cluster "${ctx.cluster}" named by context "${contextName}" is not in the kubeconfig (${where})`,
-      1,
-    );
-  }
-  const cluster = toCluster(clusterRaw);
-  if (cluster.server === '')
-    throw new UserError(`cluster "${cluster.name}" has no server (${clusterRaw.file})`, 1);
-  let url: URL;
-  try {
-    url = new URL(cluster.server);
-  } catch {
-    throw new UserError(`cluster "${cluster.name}" has an invalid server URL "${cluster.server}"`, 1);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UserError(`cluster "${cluster.name}" has an unsupported server URL "${cluster.server}"`, 1);
-  }
-  let user: User | undefined;
-  if (ctx.user !== '') {
-    const userRaw = users.get(ctx.user);
-    if (userRaw === undefined) {
-      throw new UserError(
-        `user "${ctx.user}" named by context "${contextName}" is not in the kubeconfig (${where})`,
-        1,
-      );
+  const ctx: Context = ctxRaw === undefined ? { name: FROM_FLAGS, cluster: '', user: '' } : toContext(ctxRaw);
+
+  // The cluster: --cluster, else the context's; the flags then override its fields.
+  const clusterName = ov.cluster ?? ctx.cluster;
+  let clusterRaw: Named;
+  if (clusterName !== '') {
+    const found = clusters.get(clusterName);
+    if (found === undefined) {
+      const by = ov.cluster !== undefined ? 'given by --cluster' : `named by context "${ctx.name}"`;
+      throw new UserError(`cluster "${clusterName}" ${by} is not in the kubeconfig (${where})`, 1);
     }
-    user = toUser(userRaw);
+    clusterRaw = found;
+  } else if (ov.server !== undefined) {
+    clusterRaw = { name: FROM_FLAGS, body: {}, file: '--server' };
+  } else {
+    throw new UserError(`context "${ctx.name}" has no cluster (${ctxRaw?.file ?? where})`, 1);
+  }
+  clusterRaw = { ...clusterRaw, body: overrideCluster(clusterRaw.body, ov) };
+  const cluster = toCluster(clusterRaw);
+  serverUrl(cluster, ov.server !== undefined, clusterRaw.file);
+
+  // The user: --user, else the context's (none is fine: anonymous, or client certificates).
+  const userName = ov.user ?? ctx.user;
+  let userRaw: Named | undefined;
+  if (userName !== '') {
+    userRaw = users.get(userName);
+    if (userRaw === undefined) {
+      const by = ov.user !== undefined ? 'given by --user' : `named by context "${ctx.name}"`;
+      throw new UserError(`user "${userName}" ${by} is not in the kubeconfig (${where})`, 1);
+    }
+  } else if (hasUserOverrides(ov)) {
+    userRaw = { name: FROM_FLAGS, body: {}, file: 'flags' };
+  }
+  if (userRaw !== undefined) userRaw = { ...userRaw, body: overrideUser(userRaw.body, ov) };
+  const user = userRaw === undefined ? undefined : toUser(userRaw);
+  const impersonate = impersonationOf(userRaw?.body);
+  if (impersonate?.groups !== undefined && impersonate.user === undefined) {
+    throw new UserError('--as-group needs --as: groups are impersonated together with a user', 2);
   }
 
-  await checkReadable(cluster.caFile, `certificate-authority of cluster "${cluster.name}"`);
+  const flagOr = (flag: string, given: unknown, what: string) => (given !== undefined ? flag : what);
+  await checkReadable(
+    cluster.caFile,
+    flagOr(
+      '--certificate-authority',
+      ov.certificateAuthority,
+      `certificate-authority of cluster "${cluster.name}"`,
+    ),
+  );
   if (user !== undefined) {
-    await checkReadable(user.certFile, `client-certificate of user "${user.name}"`);
-    await checkReadable(user.keyFile, `client-key of user "${user.name}"`);
+    await checkReadable(
+      user.certFile,
+      flagOr('--client-certificate', ov.clientCertificate, `client-certificate of user "${user.name}"`),
+    );
+    await checkReadable(
+      user.keyFile,
+      flagOr('--client-key', ov.clientKey, `client-key of user "${user.name}"`),
+    );
     const tf = (user.authProvider as { config?: { tokenFile?: unknown } } | undefined)?.config?.tokenFile;
     await checkReadable(typeof tf === 'string' ? tf : undefined, `token-file of user "${user.name}"`);
   }
 
+  const effective: Context = {
+    name: ctx.name,
+    cluster: cluster.name,
+    user: user?.name ?? '',
+    ...(ctx.namespace === undefined ? {} : { namespace: ctx.namespace }),
+  };
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
-    clusters: [...clusters.values()].map(toCluster),
-    users: [...users.values()].map(toUser),
-    contexts: [...contexts.values()].map(toContext),
-    currentContext: contextName,
+    clusters: put(clusters, clusterRaw).map(toCluster),
+    users: (userRaw === undefined ? [...users.values()] : put(users, userRaw)).map(toUser),
+    contexts: [...[...contexts.values()].map(toContext).filter((c) => c.name !== ctx.name), effective],
+    currentContext: ctx.name,
   });
   return {
     kubeConfig,
-    contextName,
+    contextName: ctx.name,
     namespace: ctx.namespace ?? 'default',
     server: cluster.server,
     files,
+    ...(ov.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: ov.requestTimeoutMs }),
+    ...(impersonate === undefined ? {} : { impersonate }),
   };
 }

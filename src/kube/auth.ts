@@ -1,5 +1,5 @@
 // Auth material for the transport, from a client-node KubeConfig: TLS options (CA, client cert/key,
-// skip-verify, SNI name) and request headers (Authorization, Impersonate-User).
+// skip-verify, SNI name) and request headers (Authorization, Impersonate-User, Impersonate-Group).
 //
 // client-node 1.4.0 does the work (applyToHTTPSOptions runs exec plugins, reads token files, refreshes
 // OIDC), but its exec cache only works when the plugin returns an expirationTimestamp (otherwise it
@@ -24,7 +24,8 @@ export interface TlsMaterial {
 
 export interface Credentials {
   tls: TlsMaterial;
-  headers: Record<string, string>;
+  /** A list is sent as one header line per value (Impersonate-Group). */
+  headers: Record<string, string | string[]>;
   /** Identifies the TLS material: connections made with another key must not be reused. */
   tlsKey: string;
   /** With a cluster proxy-url: client-node's proxy agent (HTTP/1.1 through the proxy). */
@@ -35,6 +36,8 @@ export interface AuthOptions {
   now?: () => number;
   /** How long non-exec material is reused before it is loaded again. */
   reloadMs?: number;
+  /** --as / --as-group (ResolvedKube.impersonate): replaces client-node's Impersonate-User. */
+  impersonate?: { user?: string; groups?: string[] } | undefined;
 }
 
 /** A copy of `kc` with fresh authenticators (client-node keeps exec/token-file caches inside them). */
@@ -96,6 +99,7 @@ export class KubeAuth {
   private kc: KubeConfig;
   private readonly now: () => number;
   private readonly reloadMs: number;
+  private readonly impersonate: AuthOptions['impersonate'];
   private cached: Promise<Credentials> | undefined;
   private expiresAt = 0;
   private generation = 0;
@@ -104,6 +108,7 @@ export class KubeAuth {
     this.kc = kc;
     this.now = opts.now ?? Date.now;
     this.reloadMs = opts.reloadMs ?? 60_000;
+    this.impersonate = opts.impersonate;
   }
 
   /** The current material; loads it (once, shared by concurrent callers) when missing or expired. */
@@ -150,12 +155,15 @@ export class KubeAuth {
         });
       }
     }
-    const headers: Record<string, string> = {};
+    const headers: Credentials['headers'] = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) {
       if (v === undefined) continue;
       // Token files usually end with a newline, which is not allowed in a header value.
       headers[k] = (Array.isArray(v) ? v.join(', ') : String(v)).trim();
     }
+    const imp = this.impersonate;
+    if (imp?.user !== undefined) headers['Impersonate-User'] = imp.user;
+    if (imp?.groups !== undefined && imp.groups.length > 0) headers['Impersonate-Group'] = [...imp.groups];
     if (typeof opts.auth === 'string' && headers['Authorization'] === undefined) {
       headers['Authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     }

@@ -26,6 +26,8 @@ export interface TransportOptions {
   streamWindowBytes?: number;
   /** Page size for listPods (`limit`). Default 500. */
   listPageSize?: number;
+  /** Limit for list/get requests (not watches or log streams). Default: ResolvedKube.requestTimeoutMs. */
+  requestTimeoutMs?: number;
 }
 
 /** What a request returned (status < 400): the body as chunks. */
@@ -50,7 +52,8 @@ function header(h: IncomingHttpHeaders, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function redact(name: string, value: string): string {
+function redact(name: string, value: string | string[]): string {
+  if (Array.isArray(value)) return value.map((v) => redact(name, v)).join(', ');
   if (name.toLowerCase() !== 'authorization') return value;
   const sp = value.indexOf(' ');
   return sp > 0 ? `${value.slice(0, sp)} <redacted>` : '<redacted>';
@@ -168,12 +171,15 @@ export class HttpKubeApi implements KubeApi {
   readonly #log: (line: string) => void;
   readonly #listPageSize: number;
   readonly #connectTimeoutMs: number;
+  readonly #requestTimeoutMs: number | undefined;
   readonly #aborts = new AbortHub();
   /** 'auto' until the first connection tells (ALPN). */
   #mode: 'auto' | 'h2' | 'h1';
   #agent: { key: string; agent: http.Agent } | undefined;
   readonly #oldAgents: http.Agent[] = [];
   #closed = false;
+  /** The credentials a 401 already invalidated: the other requests that used them do not reload again. */
+  #staleCreds: Credentials | undefined;
 
   constructor(kube: ResolvedKube, opts: TransportOptions = {}) {
     this.server = kube.server;
@@ -183,11 +189,12 @@ export class HttpKubeApi implements KubeApi {
     this.#host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     this.#tls = url.protocol === 'https:';
     this.#port = url.port === '' ? (this.#tls ? 443 : 80) : Number(url.port);
-    this.#auth = new KubeAuth(kube.kubeConfig);
+    this.#auth = new KubeAuth(kube.kubeConfig, { impersonate: kube.impersonate });
     this.#verbosity = opts.verbosity ?? 0;
     this.#log = opts.log ?? (() => {});
     this.#listPageSize = opts.listPageSize ?? 500;
     this.#connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
+    this.#requestTimeoutMs = opts.requestTimeoutMs ?? kube.requestTimeoutMs;
     const proxied = kube.kubeConfig.getCurrentCluster()?.proxyUrl !== undefined;
     this.#mode = opts.http2 === false || !this.#tls || proxied ? 'h1' : 'auto';
     const streamWindow = opts.streamWindowBytes ?? 128 * 1024;
@@ -263,7 +270,25 @@ export class HttpKubeApi implements KubeApi {
     return { items, metadata: { resourceVersion } };
   }
 
-  async getJSON<T = unknown>(path: string, signal: AbortSignal): Promise<T> {
+  /** GET a JSON object; with a request timeout, it fails with a KubeError (ETIMEDOUT) when it runs out. */
+  getJSON<T = unknown>(path: string, signal: AbortSignal): Promise<T> {
+    const ms = this.#requestTimeoutMs;
+    if (ms === undefined || ms <= 0 || signal.aborted) return this.#getJSON<T>(path, signal);
+    const ac = new AbortController();
+    const url = this.#origin + this.#basePath + path;
+    const timer = setTimeout(() => {
+      const after = ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+      const msg = `request to ${url} timed out after ${after} (--request-timeout)`;
+      ac.abort(new KubeError(msg, { status: 0, code: 'ETIMEDOUT' }));
+    }, ms);
+    const off = this.#aborts.on(signal, () => ac.abort(signal.reason));
+    return this.#getJSON<T>(path, ac.signal).finally(() => {
+      clearTimeout(timer);
+      off();
+    });
+  }
+
+  async #getJSON<T>(path: string, signal: AbortSignal): Promise<T> {
     const res = await this.#request(path, signal, 'application/json');
     const chunks: Buffer[] = [];
     try {
@@ -357,14 +382,19 @@ export class HttpKubeApi implements KubeApi {
       if (res.status === 401 && !authRetried) {
         authRetried = true;
         this.#debug(6, `401 from ${res.url}: refreshing credentials and retrying once`);
-        this.#auth.invalidate();
+        // Many streams rejected together (an expired token) refresh once: the first invalidates, the
+        // rest retry with what that refresh loads.
+        if (this.#staleCreds !== creds) {
+          this.#staleCreds = creds;
+          this.#auth.invalidate();
+        }
         continue;
       }
       throw errorFromResponse(res.status, body, { retryAfter: header(res.headers, 'retry-after') });
     }
   }
 
-  #logRequest(url: string, headers: Record<string, string>): void {
+  #logRequest(url: string, headers: Record<string, string | string[]>): void {
     if (this.#verbosity < 8) return;
     const lines = [`GET ${url}`, 'Request Headers:'];
     for (const [k, v] of Object.entries(headers)) {
@@ -395,7 +425,7 @@ export class HttpKubeApi implements KubeApi {
     lease: Lease,
   ): Promise<Sent> {
     const url = this.#origin + this.#basePath + path;
-    const reqHeaders: Record<string, string> = {
+    const reqHeaders: Record<string, string | string[]> = {
       ...creds.headers,
       accept,
       'user-agent': USER_AGENT,
@@ -490,7 +520,11 @@ export class HttpKubeApi implements KubeApi {
 
   #sendH1(path: string, creds: Credentials, signal: AbortSignal, accept: string): Promise<Sent> {
     const url = this.#origin + this.#basePath + path;
-    const reqHeaders: Record<string, string> = { ...creds.headers, accept, 'user-agent': USER_AGENT };
+    const reqHeaders: Record<string, string | string[]> = {
+      ...creds.headers,
+      accept,
+      'user-agent': USER_AGENT,
+    };
     this.#logRequest(url, reqHeaders);
     const started = performance.now();
     const mod = this.#tls ? https : http;

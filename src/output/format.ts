@@ -6,8 +6,8 @@ import type { Target } from '../targets/types.ts';
 import { colorsFor, DEFAULT_PALETTE, type Palette, sgrWrap } from './colors.ts';
 
 export interface Formatter {
-  /** The bytes to write for one log line, newline included. */
-  line(l: LogLine): Buffer;
+  /** The bytes to write for one log line, newline included; undefined to drop the line (filtered out). */
+  line(l: LogLine): Buffer | undefined;
   /** The `+` line printed when a tail starts, newline included. */
   attach(t: Target): string;
   /** The `-` line printed when a tail ends, newline included. */
@@ -38,7 +38,12 @@ interface Rendered {
   label: string;
 }
 
-export function defaultFormatter(o: DefaultFormatOptions): Formatter {
+/** The default output never drops a line. */
+export interface DefaultFormatter extends Formatter {
+  line(l: LogLine): Buffer;
+}
+
+export function defaultFormatter(o: DefaultFormatOptions): DefaultFormatter {
   const palette = o.palette ?? DEFAULT_PALETTE;
   const diff = o.diffContainer ?? false;
   const formatTimestamp = o.formatTimestamp;

@@ -1,7 +1,14 @@
 // Which containers of which pods to tail, and when a container instance is new (stern's targetFilter,
 // shouldAdd and chooseContainerID). Pure: no I/O, no clock.
 import type { ContainerStatus, Pod } from '../kube/types.ts';
-import type { ContainerFilter, ContainerKind, ContainerStateName, PodFilter, Target } from './types.ts';
+import type {
+  ContainerFilter,
+  ContainerKind,
+  ContainerStateName,
+  Matcher,
+  PodFilter,
+  Target,
+} from './types.ts';
 
 /**
  * The container instance whose log the API serves for this status (kubelet's validateContainerLogStatus):
@@ -25,9 +32,9 @@ export function containerState(s: ContainerStatus): ContainerStateName | undefin
   return undefined;
 }
 
-/** `re.test`, immune to a `g`/`y` flag's lastIndex. */
-function matches(re: RegExp, s: string): boolean {
-  if (re.global || re.sticky) re.lastIndex = 0;
+/** `re.test`, immune to a RegExp's `g`/`y` lastIndex. */
+function matches(re: Matcher, s: string): boolean {
+  if (re instanceof RegExp && (re.global || re.sticky)) re.lastIndex = 0;
   return re.test(s);
 }
 

@@ -18,12 +18,17 @@ export interface Target {
   readonly podObject: Pod;
 }
 
+/** A compiled name pattern (RegExp or a linear-time UserRegex). */
+export interface Matcher {
+  test(s: string): boolean;
+}
+
 /** Which containers of a matching pod are tailed. Compiled once from the flags. */
 export interface ContainerFilter {
   /** -c/--container, unanchored. */
-  container: RegExp;
+  container: Matcher;
   /** -E/--exclude-container. */
-  excludeContainer: RegExp[];
+  excludeContainer: Matcher[];
   initContainers: boolean;
   ephemeralContainers: boolean;
   /** --container-state; empty or containing all three means all. Applies to the first sighting only. */
@@ -33,6 +38,6 @@ export interface ContainerFilter {
 /** Which pods match. */
 export interface PodFilter {
   /** The pod query, unanchored. */
-  query: RegExp;
-  excludePod: RegExp[];
+  query: Matcher;
+  excludePod: Matcher[];
 }

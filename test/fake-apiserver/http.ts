@@ -20,9 +20,22 @@ export interface RequestRecord {
   httpVersion: string;
   status: number;
   at: number;
+  /** Request headers by lower-case name, every value as sent (a repeated header has several). */
+  headers: Record<string, string[]>;
 }
 
 type Req = IncomingMessage | Http2ServerRequest;
+
+function headersOf(req: Req): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name.startsWith(':')) continue;
+    (out[name] ??= []).push(raw[i + 1]!);
+  }
+  return out;
+}
 type Res = ServerResponse | Http2ServerResponse;
 
 export class Exchange {
@@ -67,6 +80,7 @@ export class Exchange {
       httpVersion: this.httpVersion,
       status,
       at: this.at,
+      headers: headersOf(this.req),
     });
     (this.res as ServerResponse).writeHead(status, {
       'audit-id': randomUUID(),
@@ -137,6 +151,11 @@ export interface Listener {
   /** Stops accepting and destroys every connection (the port stays known for resume()). */
   suspend(): Promise<void>;
   resume(): Promise<void>;
+  /**
+   * Sends GOAWAY (NO_ERROR) on every HTTP/2 session, like a server shutting down gracefully, then
+   * destroys those sessions after `graceMs` (their open streams end with them). Returns the count.
+   */
+  goAway(graceMs: number): number;
   close(): Promise<void>;
 }
 
@@ -203,6 +222,14 @@ export async function listen(o: {
     port,
     stats: () => ({ connections, connectionsOpen: sockets.size, h2Sessions, h2SessionsOpen: sessions.size }),
     suspend: stop,
+    goAway: (graceMs) => {
+      const now = [...sessions];
+      for (const s of now) if (!s.destroyed && !s.closed) s.goaway(h2c.NGHTTP2_NO_ERROR);
+      setTimeout(() => {
+        for (const s of now) if (!s.destroyed) s.destroy();
+      }, graceMs).unref();
+      return now.length;
+    },
     resume: async () => {
       if (!server.listening) await start(port);
     },

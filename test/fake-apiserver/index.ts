@@ -114,6 +114,22 @@ export interface FakeApiServer {
   setDown(down: boolean): Promise<void>;
   /** true: every request gets 503 ServiceUnavailable (connections stay up). */
   setUnavailable(on: boolean): void;
+  /**
+   * Answers pods/log requests matching `filter` with `status` (e.g. 429, 503) and a Retry-After header
+   * when `retryAfterSeconds` is set, `times` times (default: until `failLogRequests(undefined)`).
+   */
+  failLogRequests(
+    o: { status: number; retryAfterSeconds?: number; filter?: StreamFilter; times?: number } | undefined,
+  ): void;
+  /**
+   * Keeps the matching open log streams open but sends nothing more on them (a stuck stream: the
+   * connection stays healthy, lines keep being logged). Returns the count.
+   */
+  stallLogStreams(filter?: StreamFilter): number;
+  /** GOAWAY on every HTTP/2 session, then the sessions are destroyed after `graceMs` (default 100). */
+  goAway(graceMs?: number): number;
+  /** Changes the bearer token the server accepts (a credential rotation: the old one now gets 401). */
+  setToken(token: string): void;
 
   createWorkload(kind: WorkloadKind, o: CreateWorkloadOptions): KubeObject;
   deleteWorkload(kind: WorkloadKind, namespace: string, name: string): void;
@@ -327,6 +343,26 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     },
     setUnavailable(on) {
       st.unavailable = on;
+    },
+    failLogRequests(o) {
+      st.logFailure =
+        o === undefined
+          ? undefined
+          : {
+              status: o.status,
+              ...(o.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: o.retryAfterSeconds }),
+              filter: { ...o.filter },
+              ...(o.times === undefined ? {} : { remaining: o.times }),
+            };
+    },
+    stallLogStreams(f) {
+      const m = matching(f);
+      for (const l of m) l.stop();
+      return m.length;
+    },
+    goAway: (graceMs = 100) => listener.goAway(graceMs),
+    setToken(t) {
+      st.token = t;
     },
 
     createWorkload(kind, o) {

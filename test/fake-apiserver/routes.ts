@@ -336,6 +336,36 @@ function clusterScoped(st: ServerState, ex: Exchange, resource: string, name: st
 // --- pods/log ---------------------------------------------------------------------------------------
 
 function podLog(st: ServerState, ex: Exchange, ns: string, name: string) {
+  const lf = st.logFailure;
+  if (
+    lf !== undefined &&
+    (lf.filter.namespace === undefined || lf.filter.namespace === ns) &&
+    (lf.filter.pod === undefined || lf.filter.pod === name) &&
+    (lf.filter.container === undefined || lf.filter.container === (ex.query.get('container') ?? ''))
+  ) {
+    if (lf.remaining !== undefined && --lf.remaining <= 0) st.logFailure = undefined;
+    const reason =
+      lf.status === 429 ? 'TooManyRequests' : lf.status === 503 ? 'ServiceUnavailable' : 'InternalError';
+    const body = Buffer.from(
+      JSON.stringify(
+        status(
+          lf.status,
+          reason,
+          lf.status === 429
+            ? 'Too many requests, please try again later.'
+            : 'the server is currently unable to handle the request',
+          lf.retryAfterSeconds === undefined ? undefined : { retryAfterSeconds: lf.retryAfterSeconds },
+        ),
+      ),
+    );
+    ex.writeHead(lf.status, {
+      'content-type': 'application/json',
+      'content-length': body.length,
+      ...(lf.retryAfterSeconds === undefined ? {} : { 'retry-after': lf.retryAfterSeconds }),
+    });
+    ex.res.end(body);
+    return;
+  }
   if (st.deniedNamespaces.has(ns) || st.deniedLogs.has(ns) || st.deniedLogs.has(`${ns}/${name}`)) {
     throw forbidden({
       user: st.user,
@@ -435,7 +465,8 @@ function podLog(st: ServerState, ex: Exchange, ns: string, name: string) {
   }
   if (!cid) throw badRequest(`container "${container}" in pod "${name}" is not available`);
 
-  const follow = parseBool(q.get('follow'));
+  // Like the kubelet: following an instance that is no longer running sends its log and ends.
+  const follow = parseBool(q.get('follow')) && running !== undefined && !previous;
   const buf = st.logs.buffer(cid);
   ex.writeHead(200, { 'content-type': 'text/plain' });
   const open: OpenLog = { namespace: ns, pod: name, container, ex, follow, stop: () => {} };

@@ -28,6 +28,14 @@ export interface ServerState {
   /** `ns` or `ns/pod` */
   deniedLogs: Set<string>;
   unavailable: boolean;
+  /** When set, pods/log requests matching `filter` are answered with this status (and Retry-After). */
+  logFailure?: {
+    status: number;
+    retryAfterSeconds?: number;
+    filter: { namespace?: string; pod?: string; container?: string };
+    /** Requests left to fail (undefined: until cleared). */
+    remaining?: number;
+  };
   bookmarkIntervalMs: number;
   watches: Set<WatchStream>;
   logStreams: Set<OpenLog>;

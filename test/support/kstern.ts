@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/main.ts';
 import { until } from './wait.ts';
 
@@ -81,7 +81,12 @@ export interface InProcess extends Captured {
 /** Runs main() in this process with captured, non-TTY (or TTY) stdout. */
 export function runKstern(
   args: string[],
-  o: { env?: Record<string, string | undefined>; tty?: boolean; homeDir?: string } = {},
+  o: {
+    env?: Record<string, string | undefined>;
+    tty?: boolean;
+    homeDir?: string;
+    stdin?: string | Buffer;
+  } = {},
 ): InProcess {
   const c = capture();
   const stdout = Object.assign(new PassThrough(), { isTTY: o.tty ?? false });
@@ -89,7 +94,9 @@ export function runKstern(
   stdout.on('data', (b: Buffer) => c.push('out', b));
   stderr.on('data', (b: Buffer) => c.push('err', b));
   const ac = new AbortController();
+  const stdin = o.stdin === undefined ? undefined : Readable.from([Buffer.from(o.stdin)]);
   const done = main(args, {
+    ...(stdin ? { stdin } : {}),
     stdout,
     stderr,
     env: o.env ?? {},

@@ -1,0 +1,49 @@
+// argv + config file → Command. The config file holds defaults for long flags; the command line wins.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from '../config/config.ts';
+import { loadConfigFile, type OptionKind } from '../config/config-file.ts';
+import type { Deps } from '../deps.ts';
+import { OPTIONS } from './options.ts';
+import { commandOf, keyOf, parseRaw } from './parse.ts';
+
+const KNOWN = new Map<string, OptionKind>(
+  OPTIONS.filter((o) => o.long !== 'config').map((o) => [
+    o.long,
+    o.kind === 'list' || o.kind === 'array' ? 'list' : 'scalar',
+  ]),
+);
+
+function expandHome(p: string, home: string): string {
+  return p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p;
+}
+
+/**
+ * Parses argv, then applies the config file: `--config` if given, else $KSTERNCONFIG, else
+ * ~/.config/kstern/config.yaml (which may be missing). Values for flags not on the command line are
+ * parsed exactly as if they had been typed there, so they are validated the same way.
+ */
+export async function loadCommand(argv: readonly string[], deps: Deps, version: string): Promise<Command> {
+  const first = parseRaw(argv, version);
+  if ('kind' in first) return first;
+  const fromFlag = first.raw['config'] as string | undefined;
+  const fromEnv = deps.env['KSTERNCONFIG'] || undefined;
+  const path = expandHome(fromFlag ?? fromEnv ?? '~/.config/kstern/config.yaml', deps.homeDir);
+  const { values, warnings } = await loadConfigFile({
+    path,
+    isDefault: fromFlag === undefined && fromEnv === undefined,
+    readFile: (p) => readFile(p, 'utf8'),
+    knownOptions: KNOWN,
+  });
+  for (const w of warnings) deps.stderr.write(`Warning: ${w}\n`);
+  const extra: string[] = [];
+  for (const [name, value] of values) {
+    if (first.program.getOptionValueSource(keyOf(name)) === 'cli') continue;
+    if (name.startsWith('no-') && first.program.getOptionValueSource(keyOf(`${name.slice(3)}`)) === 'cli')
+      continue;
+    for (const v of Array.isArray(value) ? value : [value]) extra.push(`--${name}=${v}`);
+  }
+  if (extra.length === 0) return commandOf(first);
+  const merged = parseRaw([...extra, ...argv], version);
+  return 'kind' in merged ? merged : commandOf(merged);
+}

@@ -1,0 +1,137 @@
+// Builds the Formatter for a run from the output flags: the byte-exact default fast path, stern's other
+// built-in outputs, or a user's Go template; then line filters (-i/-e) before and highlight (-H) after.
+import type { Config } from '../config/config.ts';
+import type { LogLine } from '../tail/types.ts';
+import { buildPalette, colorsFor } from './colors.ts';
+import { compileHighlighter, compileLineFilter } from './filters.ts';
+import { defaultFormatter, type Formatter } from './format.ts';
+import { extjsonLine, jsonLine, rawLine } from './json-formats.ts';
+import { compileTemplate, type LogData } from './template/index.ts';
+import { timestampFormatter } from './timefmt.ts';
+
+export interface FormatterOptions {
+  cfg: Pick<
+    Config,
+    | 'output'
+    | 'timestamps'
+    | 'timezone'
+    | 'include'
+    | 'exclude'
+    | 'highlight'
+    | 'podColors'
+    | 'containerColors'
+    | 'diffContainer'
+    | 'templateNoNewline'
+    | 'allNamespaces'
+  >;
+  /** The --template / --template-file text. */
+  template: string | undefined;
+  color: boolean;
+  showNamespace: boolean;
+  /** The zone `--timezone Local` means. */
+  localZone: string;
+  /** Lines read with --stdin: no pod or container to show. */
+  stdin?: boolean;
+  /** A diagnostic for stderr (template expansion failures). */
+  report: (line: string) => void;
+}
+
+const MISSING = '[missing timestamp]';
+
+/** Compiles the template first, so that a bad one is a usage error before anything connects. */
+export function makeFormatter(o: FormatterOptions): Formatter {
+  const { cfg } = o;
+  const palette = buildPalette(cfg.podColors, cfg.containerColors);
+  const formatTs = cfg.timestamps ? timestampFormatter(cfg.timestamps, cfg.timezone, o.localZone) : undefined;
+  const base = defaultFormatter({
+    color: o.color,
+    showNamespace: o.showNamespace,
+    palette,
+    diffContainer: cfg.diffContainer,
+    ...(formatTs ? { formatTimestamp: (ts: string) => formatTs(ts) ?? MISSING } : {}),
+  });
+  const keep = compileLineFilter({ include: [...cfg.include], exclude: [...cfg.exclude] });
+  const json = o.template === undefined && cfg.output !== 'default' && cfg.output !== 'raw';
+  // Highlighting puts escape bytes in the text: never inside JSON.
+  const highlight = json ? undefined : compileHighlighter([...cfg.highlight], o.color);
+  const plainDefault = o.template === undefined && cfg.output === 'default' && !o.stdin;
+
+  if (plainDefault && !keep && !highlight) return base;
+
+  const tpl = o.template === undefined ? undefined : compileTemplate(o.template, { color: o.color });
+
+  function render(l: LogLine, message: string): string | undefined {
+    const t = l.target;
+    let timestamp = '';
+    if (formatTs) {
+      const ts = l.timestamp === '' ? undefined : formatTs(l.timestamp);
+      if (ts === undefined) message = `${MISSING} ${message}`;
+      else timestamp = ts;
+    }
+    if (tpl) {
+      const c = o.stdin
+        ? { pod: '0', container: '0' }
+        : colorsFor(t.pod, t.container, palette, cfg.diffContainer);
+      const data: LogData = {
+        Message: message,
+        Timestamp: timestamp,
+        NodeName: t.podObject.spec?.nodeName ?? '',
+        Namespace: t.namespace,
+        PodName: t.pod,
+        ContainerName: t.container,
+        Labels: t.podObject.metadata.labels ?? null,
+        Annotations: t.podObject.metadata.annotations ?? null,
+        PodColor: { params: c.pod },
+        ContainerColor: { params: c.container },
+      };
+      let s: string;
+      try {
+        s = tpl.execute(data);
+      } catch (e) {
+        o.report(`expanding template failed: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+      return cfg.templateNoNewline || s.endsWith('\n') ? s : `${s}\n`;
+    }
+    const data = {
+      message,
+      timestamp,
+      nodeName: t.podObject.spec?.nodeName ?? '',
+      namespace: t.namespace,
+      podName: t.pod,
+      containerName: t.container,
+      labels: t.podObject.metadata.labels ?? null,
+      annotations: t.podObject.metadata.annotations ?? null,
+    };
+    switch (cfg.output) {
+      case 'json':
+        return jsonLine(data);
+      case 'extjson':
+      case 'ppextjson':
+        return extjsonLine(data, {
+          pretty: cfg.output === 'ppextjson',
+          namespace: cfg.allNamespaces,
+          ...(timestamp ? { timestamp } : {}),
+        });
+      default:
+        return rawLine(data);
+    }
+  }
+
+  return {
+    line(l) {
+      if (plainDefault) {
+        if (keep && !keep(l.content.toString('utf8'))) return undefined;
+        const b = base.line(l);
+        return highlight && b ? Buffer.from(highlight(b.toString('utf8'))) : b;
+      }
+      const message = l.content.toString('utf8');
+      if (keep && !keep(message)) return undefined;
+      const s = render(l, message);
+      if (s === undefined) return undefined;
+      return Buffer.from(highlight ? highlight(s) : s);
+    },
+    attach: (t) => base.attach(t),
+    detach: (t) => base.detach(t),
+  };
+}

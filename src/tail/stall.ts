@@ -1,0 +1,228 @@
+// Stall detection and request budgets for the tailers.
+//
+// A follow stream can go quiet for two reasons: the container is not logging (fine), or the stream is
+// dead while the container still logs (a connection that vanished without a FIN or RST, a proxy that
+// stopped forwarding, a kubelet stuck after log rotation). The monitor tells them apart without a
+// request storm:
+//   1. A stream counts as silent only while kstern waits for it (not while it waits for a slow stdout).
+//   2. When some stream has been silent for `idleMs` (default 30 s), the transport PINGs its HTTP/2
+//      session(s) once, for all silent streams together. A session that does not answer within
+//      `pingTimeoutMs` is destroyed by the transport: its streams fail and resume on their own.
+//   3. The connection answered (or is HTTP/1.1): each silent stream is checked by its tailer (the
+//      container's state, then a one-line `tailLines=1` request). Probes are rate-limited across all
+//      streams (`probesPerSecond`), and a stream found quiet for good reason is checked again only after
+//      twice as long (up to `maxIdleMs`), so 1000 quiet containers cost a few requests per minute.
+import { sleep } from '../util/sleep.ts';
+
+/** A token bucket: `take()` waits until a token is available. Shared by many callers, FIFO. */
+export class TokenBucket {
+  readonly #ratePerSec: number;
+  readonly #burst: number;
+  readonly #now: () => number;
+  #tokens: number;
+  #last: number;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(ratePerSec: number, burst: number, now: () => number = () => performance.now()) {
+    this.#ratePerSec = ratePerSec;
+    this.#burst = Math.max(1, burst);
+    this.#now = now;
+    this.#tokens = this.#burst;
+    this.#last = now();
+  }
+
+  /** Resolves when a token was taken (or at once, without one, when `signal` aborts). */
+  take(signal: AbortSignal): Promise<void> {
+    const turn = this.#queue.then(() => this.#takeOne(signal));
+    this.#queue = turn;
+    return turn;
+  }
+
+  /** Tokens available now (for tests). */
+  get available(): number {
+    this.#refill();
+    return this.#tokens;
+  }
+
+  #refill(): void {
+    const now = this.#now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#ratePerSec);
+    this.#last = now;
+  }
+
+  async #takeOne(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      if (signal.aborted) return;
+      this.#refill();
+      if (this.#tokens >= 1) {
+        this.#tokens -= 1;
+        return;
+      }
+      await sleep(Math.ceil(((1 - this.#tokens) / this.#ratePerSec) * 1000), signal);
+    }
+  }
+}
+
+export interface StallOptions {
+  /** Silence (while waiting for data) before a stream is checked. Default 30 s. */
+  idleMs?: number;
+  /** How long a PING may take before its session counts as dead. Default 10 s. */
+  pingTimeoutMs?: number;
+  /** Probe requests per second, across all streams. Default 5 (burst 10). */
+  probesPerSecond?: number;
+  /** The longest interval between two checks of a stream that stays quiet. Default 5 min. */
+  maxIdleMs?: number;
+  /** PINGs the connection(s); rejects when one is dead (and destroys it). Undefined: no PING (HTTP/1.1). */
+  ping?: (timeoutMs: number) => Promise<unknown>;
+  now?: () => number;
+}
+
+/** What a tailer tells the monitor about one stream. */
+export interface StallHandlers {
+  /**
+   * The stream has been silent for a while and its connection is alive: is the stream itself alive?
+   * 'restart' when it is not (the monitor then calls restart), 'ok' when the silence is explained.
+   */
+  check(signal: AbortSignal): Promise<'ok' | 'restart'>;
+  /** Close the stream so that the tailer resumes it. */
+  restart(reason: string): void;
+}
+
+/** One watched stream. */
+export interface StreamWatch {
+  /** Waiting for data from now on (request sent, or a chunk handled). */
+  waiting(): void;
+  /** Data arrived: not waiting while it is handled (output may block on a slow reader). */
+  busy(): void;
+  /** Milliseconds since data last arrived (or the wait began). */
+  readonly lastActivity: number;
+  close(): void;
+}
+
+interface Entry extends StreamWatch {
+  h: StallHandlers;
+  isWaiting: boolean;
+  since: number;
+  interval: number;
+  checking: boolean;
+  closed: boolean;
+  ctl: AbortController;
+}
+
+export class StallMonitor {
+  readonly idleMs: number;
+  readonly #pingTimeoutMs: number;
+  readonly #maxIdleMs: number;
+  readonly #ping: ((timeoutMs: number) => Promise<unknown>) | undefined;
+  readonly #now: () => number;
+  readonly #probes: TokenBucket;
+  readonly #entries = new Set<Entry>();
+  #timer: NodeJS.Timeout | undefined;
+  #pinging = false;
+  /** Counters, for tests and -v. */
+  readonly stats = { pings: 0, pingFailures: 0, checks: 0, restarts: 0 };
+
+  constructor(o: StallOptions = {}) {
+    this.idleMs = o.idleMs ?? 30_000;
+    this.#pingTimeoutMs = o.pingTimeoutMs ?? 10_000;
+    this.#maxIdleMs = Math.max(this.idleMs, o.maxIdleMs ?? 300_000);
+    this.#ping = o.ping;
+    this.#now = o.now ?? (() => performance.now());
+    const rate = o.probesPerSecond ?? 5;
+    this.#probes = new TokenBucket(rate, rate * 2, this.#now);
+  }
+
+  register(h: StallHandlers): StreamWatch {
+    const now = this.#now();
+    const monitor = this;
+    const e: Entry = {
+      h,
+      isWaiting: false,
+      since: now,
+      interval: this.idleMs,
+      checking: false,
+      closed: false,
+      ctl: new AbortController(),
+      waiting() {
+        e.isWaiting = true;
+        e.since = monitor.#now();
+      },
+      busy() {
+        e.isWaiting = false;
+        e.since = monitor.#now();
+        e.interval = monitor.idleMs;
+      },
+      get lastActivity() {
+        return e.since;
+      },
+      close() {
+        if (e.closed) return;
+        e.closed = true;
+        e.ctl.abort('closed');
+        monitor.#entries.delete(e);
+        if (monitor.#entries.size === 0 && monitor.#timer !== undefined) {
+          clearInterval(monitor.#timer);
+          monitor.#timer = undefined;
+        }
+      },
+    };
+    this.#entries.add(e);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => void this.#scan(), Math.max(20, Math.min(this.idleMs / 4, 5000)));
+      this.#timer.unref();
+    }
+    return e;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async #scan(): Promise<void> {
+    if (this.#pinging) return;
+    const now = this.#now();
+    const silent = [...this.#entries].filter(
+      (e) => e.isWaiting && !e.checking && now - e.since >= e.interval,
+    );
+    if (silent.length === 0) return;
+    if (this.#ping !== undefined) {
+      this.#pinging = true;
+      this.stats.pings++;
+      try {
+        await this.#ping(this.#pingTimeoutMs);
+      } catch {
+        // The dead session was destroyed: its streams fail now and resume on their own. Give the
+        // silent streams a fresh period (those on a healthy session are checked next time).
+        this.stats.pingFailures++;
+        const t = this.#now();
+        for (const e of silent) if (!e.closed) e.since = t;
+        return;
+      } finally {
+        this.#pinging = false;
+      }
+    }
+    for (const e of silent) void this.#check(e);
+  }
+
+  async #check(e: Entry): Promise<void> {
+    if (e.closed || e.checking) return;
+    e.checking = true;
+    try {
+      await this.#probes.take(e.ctl.signal);
+      if (e.closed || !e.isWaiting || this.#now() - e.since < e.interval) return;
+      this.stats.checks++;
+      const verdict = await e.h.check(e.ctl.signal).catch(() => 'ok' as const);
+      if (e.closed) return;
+      if (verdict === 'restart') {
+        this.stats.restarts++;
+        e.h.restart(`no data for ${Math.round((this.#now() - e.since) / 1000)}s`);
+        return;
+      }
+      // Quiet for a good reason: look again after twice as long.
+      e.interval = Math.min(e.interval * 2, this.#maxIdleMs);
+      e.since = this.#now();
+    } finally {
+      e.checking = false;
+    }
+  }
+}

@@ -1,0 +1,286 @@
+// Shared helpers of the resilience tests: sequence accounting, a TCP proxy that can black-hole its
+// connections, and an in-process pipeline with injectable tail options (stall timeouts, backoff).
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import yaml from 'js-yaml';
+import { resolveKubeconfig } from '../../../src/config/kubeconfig.ts';
+import { watchPods } from '../../../src/kube/pod-watcher.ts';
+import { createKubeApi, type HttpKubeApi } from '../../../src/kube/transport.ts';
+import { defaultFormatter } from '../../../src/output/format.ts';
+import { Writer } from '../../../src/output/writer.ts';
+import { TailManager } from '../../../src/tail/manager.ts';
+import type { TailContext } from '../../../src/tail/tailer.ts';
+import { TargetSet } from '../../../src/targets/select.ts';
+import type { FakeApiServer } from '../../fake-apiserver/index.ts';
+import { until } from '../../support/wait.ts';
+
+/** Per source (the text before ` seq=`), the sequence numbers seen, and what is wrong with them. */
+export interface SeqReport {
+  lines: number;
+  sources: number;
+  duplicates: number;
+  /** Numbers missing between 1 and the highest seen (or `expected` when given). */
+  losses: number;
+  /** Lines that came after a higher number of the same source. */
+  outOfOrder: number;
+  detail: string[];
+}
+
+/**
+ * Checks lines ending in `<source> seq=<n>`: every n from 1 to max (or expected[source]) exactly once,
+ * increasing. Lines without `seq=` are ignored.
+ */
+export function checkSeq(lines: string[], expected?: Map<string, number>): SeqReport {
+  const bySource = new Map<string, number[]>();
+  let n = 0;
+  for (const l of lines) {
+    const m = /(\S+) seq=(\d+)$/.exec(l);
+    if (!m) continue;
+    n++;
+    let a = bySource.get(m[1]!);
+    if (!a) bySource.set(m[1]!, (a = []));
+    a.push(Number(m[2]));
+  }
+  const r: SeqReport = {
+    lines: n,
+    sources: bySource.size,
+    duplicates: 0,
+    losses: 0,
+    outOfOrder: 0,
+    detail: [],
+  };
+  const names = new Set([...bySource.keys(), ...(expected?.keys() ?? [])]);
+  for (const src of names) {
+    const seqs = bySource.get(src) ?? [];
+    const seen = new Set<number>();
+    let prev = 0;
+    let max = 0;
+    for (const s of seqs) {
+      if (seen.has(s)) {
+        r.duplicates++;
+        if (r.detail.length < 20) r.detail.push(`${src}: duplicate ${s}`);
+      }
+      if (s < prev) {
+        r.outOfOrder++;
+        if (r.detail.length < 20) r.detail.push(`${src}: ${s} after ${prev}`);
+      }
+      seen.add(s);
+      prev = s;
+      max = Math.max(max, s);
+    }
+    const want = expected?.get(src) ?? max;
+    for (let i = 1; i <= want; i++) {
+      if (!seen.has(i)) {
+        r.losses++;
+        if (r.detail.length < 20) r.detail.push(`${src}: lost ${i}`);
+      }
+    }
+  }
+  return r;
+}
+
+/** A TCP proxy in front of the fake server; `blackhole()` silently stops forwarding on open connections. */
+export interface TcpProxy {
+  port: number;
+  url: string;
+  /** Existing connections stop forwarding both ways (no FIN, no RST); new connections work. */
+  blackhole(): number;
+  close(): Promise<void>;
+}
+
+export async function startProxy(targetPort: number): Promise<TcpProxy> {
+  const pairs = new Set<{ a: net.Socket; b: net.Socket; dead: boolean }>();
+  const server = net.createServer((a) => {
+    const b = net.connect(targetPort, '127.0.0.1');
+    const pair = { a, b, dead: false };
+    pairs.add(pair);
+    a.on('data', (d) => {
+      if (!pair.dead) b.write(d);
+    });
+    b.on('data', (d) => {
+      if (!pair.dead) a.write(d);
+    });
+    const end = () => {
+      pairs.delete(pair);
+      a.destroy();
+      b.destroy();
+    };
+    a.on('close', () => {
+      if (!pair.dead) end();
+    });
+    b.on('close', () => {
+      if (!pair.dead) end();
+    });
+    a.on('error', () => {});
+    b.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    url: `https://127.0.0.1:${port}`,
+    blackhole() {
+      let n = 0;
+      for (const p of pairs) {
+        if (!p.dead) n++;
+        p.dead = true;
+      }
+      return n;
+    },
+    async close() {
+      for (const p of pairs) {
+        p.a.destroy();
+        p.b.destroy();
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A kubeconfig for `srv` with another server URL (the proxy) or an exec plugin as the user. */
+export async function writeKubeconfig(
+  srv: FakeApiServer,
+  o: { server?: string; exec?: { command: string; args: string[] } } = {},
+): Promise<string> {
+  const user = o.exec
+    ? {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: o.exec.command,
+          args: o.exec.args,
+          interactiveMode: 'Never',
+        },
+      }
+    : { token: srv.token };
+  const text = yaml.dump({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: 'c',
+        cluster: {
+          server: o.server ?? srv.url,
+          'certificate-authority-data': Buffer.from(srv.caPem).toString('base64'),
+        },
+      },
+    ],
+    users: [{ name: 'u', user }],
+    contexts: [{ name: 'x', context: { cluster: 'c', user: 'u', namespace: 'default' } }],
+    'current-context': 'x',
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'kstern-resilience-'));
+  const file = join(dir, 'config');
+  await writeFile(file, text, { mode: 0o600 });
+  return file;
+}
+
+export interface Pipeline {
+  api: HttpKubeApi;
+  manager: TailManager;
+  stdout(): string;
+  stderr(): string;
+  lines(): string[];
+  waitLines(pred: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * run.ts's pipeline (watch → targets → tails → writer) in-process, with `tail` overriding tail options
+ * (stall monitor, backoff, ...). Output as the default formatter prints it, without colour.
+ */
+export async function startPipeline(
+  kubeconfig: string,
+  query: RegExp,
+  tail: (api: HttpKubeApi) => Partial<TailContext> = () => ({}),
+): Promise<Pipeline> {
+  const kube = await resolveKubeconfig({
+    kubeconfigFlag: kubeconfig,
+    contextFlag: undefined,
+    env: {},
+    homeDir: '/nonexistent-home',
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (b: Buffer) => out.push(b));
+  stderr.on('data', (b: Buffer) => err.push(b));
+  const root = new AbortController();
+  const writer = new Writer({ out: stdout, err: stderr });
+  const report = (line: string) => void writer.err(`${line}\n`);
+  const api = await createKubeApi(kube, {});
+  const targets = new TargetSet(
+    { query, excludePod: [] },
+    {
+      container: /.*/,
+      excludeContainer: [],
+      initContainers: true,
+      ephemeralContainers: true,
+      states: new Set(),
+    },
+  );
+  const manager = new TailManager(
+    {
+      api,
+      writer,
+      formatter: defaultFormatter({ color: false, showNamespace: false }),
+      targets,
+      onlyLogLines: false,
+      follow: true,
+      sinceSeconds: undefined,
+      sinceTime: undefined,
+      tailLines: undefined,
+      maxAttemptsNoFollow: 5,
+      backoff: { initialMs: 100, maxMs: 2000 },
+      random: Math.random,
+      report,
+      ...tail(api),
+    },
+    root.signal,
+    { deleteGraceMs: 1000 },
+  );
+  const loop = (async () => {
+    for await (const ev of watchPods(api, {
+      namespaces: ['default'],
+      signal: root.signal,
+      backoff: { initialMs: 100, maxMs: 2000 },
+    })) {
+      if (ev.type === 'upsert') for (const t of targets.visit(ev.pod)) manager.start(t);
+      else if (ev.type === 'delete') {
+        targets.forget(ev.pod);
+        manager.podDeleted(ev.pod);
+      } else if (ev.type === 'error') report(`watch error: ${ev.error.message}`);
+    }
+  })();
+  const stdoutText = () => Buffer.concat(out).toString('utf8');
+  const lines = () => {
+    const s = stdoutText();
+    const end = s.lastIndexOf('\n');
+    return end < 0 ? [] : s.slice(0, end).split('\n');
+  };
+  return {
+    api,
+    manager,
+    stdout: stdoutText,
+    stderr: () => Buffer.concat(err).toString('utf8'),
+    lines,
+    waitLines: (pred, what, timeoutMs = 15_000) =>
+      until(
+        () => pred(lines()),
+        `${what}; stderr: ${Buffer.concat(err).toString('utf8').slice(-1500)}`,
+        timeoutMs,
+      ),
+    async stop() {
+      root.abort('done');
+      await loop;
+      await manager.drain();
+      api.close();
+    },
+  };
+}
+
+/** Resolves after `ms`. */
+export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
