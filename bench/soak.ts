@@ -97,13 +97,14 @@ export async function runSoak(
       written.set(src, c.seq);
     }
   };
+  let writer: NodeJS.Timeout | undefined;
   try {
     await k.waitStderr(
       (s) => s.split('\n').filter((l) => l.startsWith('+ ')).length >= 30,
       '30 attached',
       15_000,
     );
-    const writer = setInterval(writeLines, 50);
+    writer = setInterval(writeLines, 50);
     const end = Date.now() + seconds * 1000;
     while (Date.now() < end) {
       await new Promise((r) => setTimeout(r, 100 + rnd() * 300));
@@ -149,7 +150,11 @@ export async function runSoak(
         srv.markPodTerminating('default', name);
         for (const c of mine) srv.terminateContainer('default', name, c.container);
         setTimeout(() => {
-          srv.deletePod('default', name);
+          try {
+            srv.deletePod('default', name);
+          } catch {
+            // the soak ended meanwhile
+          }
           for (const c of mine) ctrs.delete(`${c.pod}/${c.container}`);
         }, 1000);
         newPod();
@@ -196,6 +201,7 @@ export async function runSoak(
         : {}),
     };
   } finally {
+    clearInterval(writer);
     if (k.child.exitCode === null) k.child.kill('SIGKILL');
     await k.exit;
     await srv.close();

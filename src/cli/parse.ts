@@ -28,7 +28,7 @@ export function buildProgram(version: string): Commander {
   const p = new Commander('kstern')
     .usage('[pod-query] [flags]')
     .description(
-      'Tail the logs of every container of every pod whose name matches pod-query (a regular expression),\n' +
+      'Tail the logs of every container of every pod whose name matches pod-query (a regular expression), ' +
         'or of the pods of a workload given as <kind>/<name> (deployment/web, job/backup, ...).',
     )
     .argument('[pod-query]', 'regular expression matched against pod names (unanchored), or <kind>/<name>')

@@ -33,6 +33,15 @@ export class TailManager {
     this.#deleteGraceMs = o.deleteGraceMs ?? 10_000;
     this.#maxConcurrent = o.maxConcurrent ?? Number.POSITIVE_INFINITY;
     this.#onQueued = o.onQueued;
+    // One listener for all tails (one per tail would trip node's MaxListenersExceededWarning on
+    // stderr as soon as more than 10 containers are tailed).
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const r of this.#running.values()) r.controller.abort(signal.reason);
+      },
+      { once: true },
+    );
   }
 
   /**
@@ -67,13 +76,10 @@ export class TailManager {
     // The tails of this container's older instances may be resuming into the new one's log: they check.
     for (const r of this.#running.values()) if (r.target.key === t.key) r.recheck();
     const controller = new AbortController();
-    const onAbort = () => controller.abort(this.#signal.reason);
-    this.#signal.addEventListener('abort', onAbort, { once: true });
     let recheck = () => {};
     const done = tailTarget(t, this.#ctx, controller.signal, (fn) => {
       recheck = fn;
     }).then((r) => {
-      this.#signal.removeEventListener('abort', onAbort);
       this.#running.delete(id);
       if (r === 'failed') this.#failures++;
       this.#next();

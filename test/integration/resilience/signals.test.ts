@@ -41,7 +41,7 @@ describe('signals and pipes', () => {
 
   it('SIGTERM with a slow reader: the lines already read are flushed whole, then exit 143', async () => {
     srv.createPod({ name: 'slow-1', containers: ['app'] });
-    const stop = srv.startLoad({ pod: 'slow-1', container: 'app', linesPerSecond: 20_000 });
+    const stop = srv.startLoad({ pod: 'slow-1', container: 'app', linesPerSecond: 20_000, count: 100_000 });
     const dir = await mkdtemp(join(tmpdir(), 'kstern-sig-'));
     const file = join(dir, 'out');
     // The reader sleeps, then reads everything: kstern waits on a full pipe meanwhile.
@@ -52,12 +52,24 @@ describe('signals and pipes', () => {
       stdio: ['ignore', reader.stdin!, 'ignore'],
     });
     reader.stdin!.destroy(); // our copy: kstern holds the pipe's write end
+    const closed = new Promise<number | null>((r) => k.on('close', (c) => r(c)));
+    const readerClosed = new Promise((r) => reader.on('close', r));
+    const within = async <T>(p: Promise<T>, what: string): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: not within 20 s`)), 20_000);
+      });
+      try {
+        return await Promise.race([p, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     try {
       await delay(1000);
       k.kill('SIGTERM');
-      const code = await new Promise<number | null>((r) => k.on('close', (c) => r(c)));
-      assert.equal(code, 143);
-      await new Promise((r) => reader.on('close', r));
+      assert.equal(await within(closed, 'kstern exits'), 143);
+      await within(readerClosed, 'the reader ends');
       const out = await readFile(file, 'utf8');
       assert.ok(out.endsWith('\n'), 'no half line');
       const r = checkSeq(out.split('\n').filter(Boolean));
@@ -65,6 +77,8 @@ describe('signals and pipes', () => {
       assert.deepEqual([r.duplicates, r.losses, r.outOfOrder], [0, 0, 0], r.detail.join('\n'));
     } finally {
       stop();
+      if (k.exitCode === null) k.kill('SIGKILL');
+      if (reader.exitCode === null) reader.kill('SIGKILL');
     }
   });
 

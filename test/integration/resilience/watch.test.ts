@@ -30,7 +30,8 @@ async function assertConverged(srv: FakeApiServer, k: InProcess, prefix: string,
   await k.waitStderr(
     (s) => JSON.stringify([...attached(s)].sort()) === JSON.stringify(running),
     `attached == running (${running.join(' ')})`,
-    15_000,
+    // The watcher backs off up to 30 s (full jitter) while the server is down.
+    45_000,
   );
   await srv.waitFor(() => srv.stats().logStreamsOpen >= running.length, 10_000);
   for (const c of running) {

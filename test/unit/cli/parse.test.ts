@@ -128,7 +128,10 @@ describe('parseArgs', () => {
     [['x', '--verbosity', 'loud'], /^invalid value "loud" for --verbosity: not an integer$/],
     [['x', '--init-containers=maybe'], /^invalid value "maybe" for --init-containers: use true or false$/],
     // stern's validation messages (stern.md §1.4)
-    [['deployment/web', '-l', 'app=web'], /^--selector and the <resource>\/<name> query cannot be set at the same time$/],
+    [
+      ['deployment/web', '-l', 'app=web'],
+      /^--selector and the <resource>\/<name> query cannot be set at the same time$/,
+    ],
     [['x', '--no-follow', '--tail', '0'], /^--no-follow cannot be used with --tail=0$/],
     [['x', '--condition', 'ready'], /^--condition is currently only supported with --tail=0 or --no-follow$/],
     [['a/b/c'], /^resource must be specified in the form "<resource>\/<name>"$/],
@@ -140,7 +143,10 @@ describe('parseArgs', () => {
     [['x', '-e', '(a'], /^failed to compile regular expression for exclusion filter: /],
     [['x', '-H', '(a'], /^failed to compile regular expression for highlight filter: /],
     [['x', '--since', '10'], /^invalid value "10" for --since: time: missing unit in duration "10"$/],
-    [['x', '--since', '1h', '--since-time', '2026-01-01T00:00:00Z'], /^--since and --since-time cannot be used together$/],
+    [
+      ['x', '--since', '1h', '--since-time', '2026-01-01T00:00:00Z'],
+      /^--since and --since-time cannot be used together$/,
+    ],
     [['x', '--since-time', 'yesterday'], /^invalid value "yesterday" for --since-time/],
     [['x', '--timezone', 'Mars/Olympus'], /Mars\/Olympus/],
     [['x', '--pod-colors', 'red'], /pod-colors|red/],
