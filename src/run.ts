@@ -142,7 +142,8 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       sinceTime: cfg.sinceTime,
       tailLines: cfg.tail >= 0 ? cfg.tail : undefined,
       maxAttemptsNoFollow: 5,
-      backoff: { initialMs: 250, maxMs: 30_000 },
+      // Capped at 10 s so a returning server is picked up quickly; the shared budget below prevents storms.
+      backoff: { initialMs: 250, maxMs: 10_000 },
       random: Math.random,
       report,
       sanitize: p.sanitize,

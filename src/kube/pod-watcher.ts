@@ -289,7 +289,7 @@ export async function* watchPods(
     push: (ev) => (ctl.signal.aborted ? Promise.resolve() : queue.push(ev)),
     random: o.random ?? Math.random,
     now: o.now ?? Date.now,
-    backoff: o.backoff ?? { initialMs: 500, maxMs: 30_000 },
+    backoff: o.backoff ?? { initialMs: 500, maxMs: 10_000 },
   };
   let running = o.namespaces.length;
   if (running === 0) queue.close();

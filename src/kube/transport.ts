@@ -21,7 +21,7 @@ export interface TransportOptions {
   /** false: never try HTTP/2 (use HTTP/1.1 with a keep-alive agent). Default true. */
   http2?: boolean;
   /** Time allowed for TCP + TLS (+ HTTP/2 SETTINGS). Default 30 s. */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number; // default 10 s
   /** HTTP/2 per-stream receive window. Default 128 KiB; the connection window is 128× that. */
   streamWindowBytes?: number;
   /** Page size for listPods (`limit`). Default 500. */
@@ -193,7 +193,8 @@ export class HttpKubeApi implements KubeApi {
     this.#verbosity = opts.verbosity ?? 0;
     this.#log = opts.log ?? (() => {});
     this.#listPageSize = opts.listPageSize ?? 500;
-    this.#connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
+    // Like client-go's TLS handshake timeout: a connection that does not get through in 10 s is retried.
+    this.#connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? kube.requestTimeoutMs;
     const proxied = kube.kubeConfig.getCurrentCluster()?.proxyUrl !== undefined;
     this.#mode = opts.http2 === false || !this.#tls || proxied ? 'h1' : 'auto';

@@ -45,9 +45,17 @@ function capture(): { push(which: 'out' | 'err', b: Buffer): void; api: Captured
         return end < 0 ? [] : s.slice(0, end).split('\n');
       },
       waitStdout: (pred, what, t) =>
-        until(() => pred(stdout()), `${what}; stdout was:\n${stdout().slice(-2000)}`, t),
+        until(
+          () => pred(stdout()),
+          () => `${what}; stdout was:\n${stdout().slice(-2000)}`,
+          t,
+        ),
       waitStderr: (pred, what, t) =>
-        until(() => pred(stderr()), `${what}; stderr was:\n${stderr().slice(-2000)}`, t),
+        until(
+          () => pred(stderr()),
+          () => `${what}; stderr was:\n${stderr().slice(-2000)}`,
+          t,
+        ),
     },
   };
 }

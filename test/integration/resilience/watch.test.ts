@@ -6,16 +6,19 @@ import { type FakeApiServer, startFakeApiServer } from '../../fake-apiserver/ind
 import { type InProcess, runKstern } from '../../support/kstern.ts';
 import { delay } from './support.ts';
 
-/** Containers attached and not detached since, from the +/- lines. */
+/**
+ * Containers with more + than - lines. Counted, not a set: after a restart the new instance's `+` may
+ * come before the old instance's `-`.
+ */
 function attached(stderr: string): Set<string> {
-  const set = new Set<string>();
+  const open = new Map<string, number>();
   for (const l of stderr.split('\n')) {
     const m = /^([+-]) (\S+) › (\S+)$/.exec(l);
     if (!m) continue;
-    if (m[1] === '+') set.add(`${m[2]}/${m[3]}`);
-    else set.delete(`${m[2]}/${m[3]}`);
+    const key = `${m[2]}/${m[3]}`;
+    open.set(key, (open.get(key) ?? 0) + (m[1] === '+' ? 1 : -1));
   }
-  return set;
+  return new Set([...open].filter(([, n]) => n > 0).map(([k]) => k));
 }
 
 /** Every running matching container is attached, nothing else is, and each prints a fresh line. */
@@ -30,7 +33,8 @@ async function assertConverged(srv: FakeApiServer, k: InProcess, prefix: string,
   await k.waitStderr(
     (s) => JSON.stringify([...attached(s)].sort()) === JSON.stringify(running),
     `attached == running (${running.join(' ')})`,
-    // The watcher backs off up to 30 s (full jitter) while the server is down.
+    // The watcher backs off up to 10 s (full jitter) while the server is down, and a connection attempt
+    // caught in the server's shutdown takes up to the 10 s connect timeout: leave room for both on a busy CI.
     45_000,
   );
   await srv.waitFor(() => srv.stats().logStreamsOpen >= running.length, 10_000);
@@ -77,7 +81,7 @@ describe('watches', () => {
 
   it('relists on 410 and reconciles changes made during an outage', async () => {
     const srv = await startFakeApiServer();
-    const k = runKstern(['api', '--kubeconfig', await srv.writeKubeconfig()]);
+    const k = runKstern(['api', '--kubeconfig', await srv.writeKubeconfig(), '--verbosity', '6']);
     try {
       srv.createPod({ name: 'api-old', containers: ['app'] });
       srv.createPod({ name: 'api-stays', containers: ['app'] });
