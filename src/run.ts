@@ -29,9 +29,22 @@ function isFatalAtStart(e: KubeError): boolean {
   return e.status === 0 || e.status === 401;
 }
 
-function describe(e: KubeError, api: KubeApi, context: string): string {
+function describe(
+  e: KubeError,
+  api: KubeApi,
+  context: string,
+  cfg?: Pick<Config, 'labelSelector' | 'fieldSelector'>,
+): string {
   if (e.status === 401)
     return `the server ${api.server} rejected the credentials of context "${context}": ${e.message}`;
+  // A pod list or watch is only ever a bad request because of its selectors.
+  if (e.status === 400 && cfg && (cfg.labelSelector || cfg.fieldSelector)) {
+    const given = [
+      cfg.labelSelector ? `-l "${cfg.labelSelector}"` : '',
+      cfg.fieldSelector ? `--field-selector "${cfg.fieldSelector}"` : '',
+    ];
+    return `invalid selector ${given.filter(Boolean).join(' ')}: ${e.message}`;
+  }
   return e.message;
 }
 
@@ -221,7 +234,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       );
     }
   } catch (e) {
-    if (e instanceof KubeError && !root.signal.aborted) fatal = describe(e, api, kube.contextName);
+    if (e instanceof KubeError && !root.signal.aborted) fatal = describe(e, api, kube.contextName, cfg);
     else if (!root.signal.aborted) throw e;
   } finally {
     root.abort(root.signal.reason ?? 'done');
@@ -262,7 +275,7 @@ async function listOnce(
         if (!(e instanceof KubeError) || signal.aborted) throw e;
         if (isFatalAtStart(e) || (groups.length === 1 && g.namespaces.length === 1)) throw e;
         const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
-        report(`failed to list pods in ${where}: ${describe(e, api, context)}`);
+        report(`failed to list pods in ${where}: ${describe(e, api, context, cfg)}`);
         failed = true;
       }
     }
@@ -297,7 +310,7 @@ async function follow(
     else if (ev.type === 'synced') reported.delete(ev.namespace);
     else if (ev.type === 'error') {
       if (ev.initial) failedAtStart.add(ev.namespace);
-      const msg = describe(ev.error, api, context);
+      const msg = describe(ev.error, api, context, cfg);
       if (ev.initial && (isFatalAtStart(ev.error) || failedAtStart.size === total)) return msg;
       if (reported.get(ev.namespace) !== msg) {
         const where = ev.namespace === undefined ? 'all namespaces' : `namespace ${ev.namespace}`;

@@ -118,8 +118,18 @@ export function makeFormatter(o: FormatterOptions): Formatter {
     }
   }
 
+  // raw keeps the bytes too: invalid UTF-8 and NULs come out exactly as the container wrote them.
+  const rawBytes = o.template === undefined && cfg.output === 'raw' && !highlight;
+  const NL = Buffer.from('\n');
+
   return {
     line(l) {
+      if (rawBytes) {
+        if (keep && !keep(l.content.toString('utf8'))) return undefined;
+        if (!formatTs) return Buffer.concat([l.content, NL], l.content.length + 1);
+        const ts = l.timestamp === '' ? undefined : formatTs(l.timestamp);
+        return Buffer.concat([Buffer.from(ts === undefined ? `${MISSING} ` : `${ts} `), l.content, NL]);
+      }
       if (plainDefault) {
         if (keep && !keep(l.content.toString('utf8'))) return undefined;
         const b = base.line(l);

@@ -115,7 +115,12 @@ let cached: TlsMaterial | undefined;
 
 /** The CA + server certificate for this process (generated on first use, in memory only). */
 export function tlsMaterial(): TlsMaterial {
-  if (cached) return cached;
+  cached ??= freshTlsMaterial();
+  return cached;
+}
+
+/** A new CA and server certificate (for tests that need a CA the server does not use). */
+export function freshTlsMaterial(): TlsMaterial {
   const ca = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const server = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const caPem = certificate({
@@ -135,6 +140,5 @@ export function tlsMaterial(): TlsMaterial {
     ca: false,
   });
   const keyPem = server.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  cached = { caPem, certPem, keyPem };
-  return cached;
+  return { caPem, certPem, keyPem };
 }
