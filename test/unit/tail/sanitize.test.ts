@@ -84,14 +84,11 @@ describe('sanitize', () => {
     assert.ok(sanitizerFor({ stdoutIsTTY: false, sanitizeFlag: true, color: false }));
   });
 
-  it('costs little per clean line', () => {
+  it('returns a clean line as it is, without copying', () => {
     const line = Buffer.from(
       '2026-01-02T15:04:05.123Z level=info msg="request served" path=/api/v1/items status=200 dur=1.2ms',
     );
-    const n = 200_000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) sanitize(line, true);
-    const nsPerLine = ((performance.now() - t0) * 1e6) / n;
-    assert.ok(nsPerLine < 2000, `${nsPerLine.toFixed(0)} ns per 100-byte line`);
+    assert.equal(sanitize(line, true), line);
+    assert.equal(sanitize(line, false), line);
   });
 });
