@@ -59,6 +59,8 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   if (plainDefault && !keep && !highlight) return base;
 
   const tpl = o.template === undefined ? undefined : compileTemplate(o.template, { color: o.color });
+  /** Per target, computed once: the FNV hash is not worth redoing per line. */
+  const colorCache = new WeakMap<LogLine['target'], { pod: string; container: string }>();
 
   function render(l: LogLine, message: string): string | undefined {
     const t = l.target;
@@ -69,9 +71,13 @@ export function makeFormatter(o: FormatterOptions): Formatter {
       else timestamp = ts;
     }
     if (tpl) {
-      const c = o.stdin
-        ? { pod: '0', container: '0' }
-        : colorsFor(t.pod, t.container, palette, cfg.diffContainer);
+      let c = colorCache.get(t);
+      if (c === undefined) {
+        c = o.stdin
+          ? { pod: '0', container: '0' }
+          : colorsFor(t.pod, t.container, palette, cfg.diffContainer);
+        colorCache.set(t, c);
+      }
       const data: LogData = {
         Message: message,
         Timestamp: timestamp,
