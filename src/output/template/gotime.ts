@@ -3,6 +3,7 @@
 // zones come from Intl; abbreviations (EST, JST, +04) from the system zoneinfo, as Go reads them.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { civilFromDays, daysFromCivil, daysInMonth } from '../../util/civil.ts';
 
 export interface Zone {
   offset: number; // seconds east of UTC
@@ -79,44 +80,16 @@ interface Civil {
   wday: number; // 0 = Sunday
 }
 
-function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 function civil(localSec: number): Civil {
   const days = Math.floor(localSec / 86400);
   let rem = localSec - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const [year, month, day] = civilFromDays(days);
   const hour = Math.floor(rem / 3600);
   rem -= hour * 3600;
   const min = Math.floor(rem / 60);
   const yday = days - daysFromCivil(year, 1, 1) + 1;
   const wday = (((days + 4) % 7) + 7) % 7;
   return { year, month, day, hour, min, sec: rem - min * 60, yday, wday };
-}
-
-function isLeap(y: number): boolean {
-  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-}
-
-function daysIn(month: number, year: number): number {
-  if (month === 2) return isLeap(year) ? 29 : 28;
-  return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
 }
 
 const LONG_MONTHS = [
@@ -754,13 +727,13 @@ export function parseTime(layout: string, value: string): ParsedTime {
     if (month < 0) {
       let d = yday;
       month = 1;
-      while (month < 12 && d > daysIn(month, year)) d -= daysIn(month++, year);
+      while (month < 12 && d > daysInMonth(year, month)) d -= daysInMonth(year, month++);
       day = d;
     }
   }
   if (month < 0) month = 1;
   if (day < 0) day = 1;
-  if (day < 1 || day > daysIn(month, year)) throw new ParseFail();
+  if (day < 1 || day > daysInMonth(year, month)) throw new ParseFail();
   const wall = daysFromCivil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
   if (zoneOffset !== null) {
     const loc = zoneOffset === 0 ? UTC : fixedZone('', zoneOffset);
