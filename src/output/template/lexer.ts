@@ -136,6 +136,26 @@ export function lex(input: string): Item[] {
     }
     return input.startsWith(RIGHT, pos);
   };
+  /** Scans a "…" or '…' literal (backslash escapes, no newline) from its opening quote; false after an error. */
+  const quoted = (quote: string, unterminated: string): boolean => {
+    advance(1);
+    for (;;) {
+      const c = input[pos];
+      if (c === '\\') {
+        const n = input[pos + 1];
+        if (n !== undefined && n !== '\n') {
+          advance(2);
+          continue;
+        }
+      }
+      if (c === undefined || c === '\n' || c === '\\') {
+        error(unterminated);
+        return false;
+      }
+      advance(1);
+      if (c === quote) return true;
+    }
+  };
   const emitText = (end: number) => {
     // Text runs from start to end (newlines counted in the item's line as Go does).
     if (end > start) {
@@ -254,27 +274,10 @@ export function lex(input: string): Item[] {
           advance(1);
           emit(T.Pipe);
           continue;
-        case '"': {
-          advance(1);
-          for (;;) {
-            const c = input[pos];
-            if (c === '\\') {
-              const n = input[pos + 1];
-              if (n !== undefined && n !== '\n') {
-                advance(2);
-                continue;
-              }
-            }
-            if (c === undefined || c === '\n' || c === '\\') {
-              error('unterminated quoted string');
-              return items;
-            }
-            advance(1);
-            if (c === '"') break;
-          }
+        case '"':
+          if (!quoted('"', 'unterminated quoted string')) return items;
           emit(T.String);
           continue;
-        }
         case '`': {
           const end = input.indexOf('`', pos + 1);
           if (end < 0) {
@@ -285,27 +288,10 @@ export function lex(input: string): Item[] {
           emit(T.RawString);
           continue;
         }
-        case "'": {
-          advance(1);
-          for (;;) {
-            const c = input[pos];
-            if (c === '\\') {
-              const n = input[pos + 1];
-              if (n !== undefined && n !== '\n') {
-                advance(2);
-                continue;
-              }
-            }
-            if (c === undefined || c === '\n' || c === '\\') {
-              error('unterminated character constant');
-              return items;
-            }
-            advance(1);
-            if (c === "'") break;
-          }
+        case "'":
+          if (!quoted("'", 'unterminated character constant')) return items;
           emit(T.CharConstant);
           continue;
-        }
         case '$':
         case '.': {
           const next = input[pos + 1];
