@@ -95,7 +95,12 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
   if (deps.signal.aborted) onSignal();
   deps.signal.addEventListener('abort', onSignal, { once: true });
   try {
-    const writer = new Writer({ out: deps.stdout, err: deps.stderr, onOutClosed: () => root.abort('EPIPE') });
+    // stdout closed or broken: nothing more can be printed, so the run stops (quietly for EPIPE).
+    const writer = new Writer({
+      out: deps.stdout,
+      err: deps.stderr,
+      onOutClosed: () => root.abort('stdout closed'),
+    });
     const report = (line: string) => void writer.err(`${line}\n`);
     const color = useColor(cfg.color, deps.stdout.isTTY === true, deps.env);
     const formatter = await formatterFor(cfg, deps, color, report);
@@ -111,6 +116,13 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
       code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize });
     }
     await writer.flush();
+    const broken = writer.outFailure;
+    if (broken !== undefined) {
+      // A full disk or an I/O error lost output: never a quiet success.
+      await writer.err(`Error: cannot write to standard output: ${broken.message}\n`);
+      await writer.flush();
+      return 1;
+    }
     if (deps.signal.aborted) return SIGNAL_EXIT[String(deps.signal.reason)] ?? 1;
     return code;
   } finally {

@@ -1,7 +1,19 @@
 // The one writer: every line is one write() call, so lines never interleave; callers await backpressure; a
 // closed or broken pipe (`kstern … | head`) turns writing into a no-op instead of an 'error' crash.
+// Only the reader leaving (EPIPE, a closed or destroyed stream) is a quiet end: any other write error
+// (ENOSPC on a full disk, EIO) is kept as `outFailure`, so the run can say so and exit non-zero.
 
 type Sink = NodeJS.WritableStream & { destroyed?: boolean };
+
+/** Error codes that mean the reader went away (`| head`): not a failure of the run. */
+const READER_LEFT = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+
+/** Whether a write error means the output is broken (data lost), rather than the reader having left. */
+export function isWriteFailure(e: Error | undefined): boolean {
+  if (e === undefined) return false;
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === undefined || !READER_LEFT.has(code);
+}
 
 const DONE: Promise<void> = Promise.resolve();
 
@@ -86,7 +98,7 @@ class Channel {
 export interface WriterOptions {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
-  /** Called once when stdout is closed or broken (EPIPE): the run can end quietly. */
+  /** Called once when stdout is closed or broken (EPIPE, ENOSPC, ...): the run stops writing. */
   onOutClosed?: () => void;
 }
 
@@ -122,8 +134,14 @@ export class Writer {
     return this.#out.closed;
   }
 
-  /** Why stdout closed, if it was an error (EPIPE, ERR_STREAM_DESTROYED, ...). */
+  /** Why stdout closed, if it was an error (EPIPE, ERR_STREAM_DESTROYED, ENOSPC, ...). */
   get outError(): Error | undefined {
     return this.#out.error;
+  }
+
+  /** The error that broke stdout, unless it was the reader leaving (EPIPE): output was lost. */
+  get outFailure(): Error | undefined {
+    const e = this.#out.error;
+    return isWriteFailure(e) ? e : undefined;
   }
 }

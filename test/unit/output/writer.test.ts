@@ -149,6 +149,28 @@ describe('Writer', () => {
     assert.equal(closedCalls, 1);
   });
 
+  it('stdout failing with ENOSPC: closed, and kept as outFailure (EPIPE is not a failure)', async () => {
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    for (const [err, failure] of [
+      [enospc, true],
+      [epipe(), false],
+    ] as const) {
+      let closedCalls = 0;
+      const stream = new Writable({
+        write(_chunk, _enc, cb) {
+          cb(err);
+        },
+      });
+      stream.on('error', () => {});
+      const w = new Writer({ out: stream, err: collectSink().stream, onOutClosed: () => closedCalls++ });
+      await w.out('x\n');
+      await w.flush();
+      assert.equal(w.outClosed, true);
+      assert.equal(closedCalls, 1);
+      assert.equal(w.outFailure, failure ? err : undefined);
+    }
+  });
+
   it('stdout broken while callers wait for drain: they are released', async () => {
     const sink = manualSink(4);
     let closedCalls = 0;
