@@ -12,6 +12,8 @@
 //      container's state, then a one-line `tailLines=1` request). Probes are rate-limited across all
 //      streams (`probesPerSecond`), and a stream found quiet for good reason is checked again only after
 //      twice as long (up to `maxIdleMs`), so 1000 quiet containers cost a few requests per minute.
+//   4. A check has a deadline (`checkTimeoutMs`): a probe that hangs is aborted and counts as a failed
+//      check, so the stream is restarted (a hung probe must never leave a stream unchecked for good).
 import { sleep } from '../util/sleep.ts';
 
 /** A token bucket: `take()` waits until a token is available. Shared by many callers, FIFO. */
@@ -72,6 +74,8 @@ export interface StallOptions {
   probesPerSecond?: number;
   /** The longest interval between two checks of a stream that stays quiet. Default 5 min. */
   maxIdleMs?: number;
+  /** How long one check (its probe request included) may take; a check past it restarts the stream. Default 15 s. */
+  checkTimeoutMs?: number;
   /** PINGs the connection(s); rejects when one is dead (and destroys it). Undefined: no PING (HTTP/1.1). */
   ping?: (timeoutMs: number) => Promise<unknown>;
   now?: () => number;
@@ -113,6 +117,7 @@ export class StallMonitor {
   readonly idleMs: number;
   readonly #pingTimeoutMs: number;
   readonly #maxIdleMs: number;
+  readonly #checkTimeoutMs: number;
   readonly #ping: ((timeoutMs: number) => Promise<unknown>) | undefined;
   readonly #now: () => number;
   readonly #probes: TokenBucket;
@@ -120,12 +125,13 @@ export class StallMonitor {
   #timer: NodeJS.Timeout | undefined;
   #pinging = false;
   /** Counters, for tests and -v. */
-  readonly stats = { pings: 0, pingFailures: 0, checks: 0, restarts: 0 };
+  readonly stats = { pings: 0, pingFailures: 0, checks: 0, checkTimeouts: 0, restarts: 0 };
 
   constructor(o: StallOptions = {}) {
     this.idleMs = o.idleMs ?? 30_000;
     this.#pingTimeoutMs = o.pingTimeoutMs ?? 10_000;
     this.#maxIdleMs = Math.max(this.idleMs, o.maxIdleMs ?? 300_000);
+    this.#checkTimeoutMs = o.checkTimeoutMs ?? 15_000;
     this.#ping = o.ping;
     this.#now = o.now ?? (() => performance.now());
     const rate = o.probesPerSecond ?? 5;
@@ -211,11 +217,12 @@ export class StallMonitor {
       await this.#probes.take(e.ctl.signal);
       if (e.closed || !e.isWaiting || this.#now() - e.since < e.interval) return;
       this.stats.checks++;
-      const verdict = await e.h.check(e.ctl.signal).catch(() => 'ok' as const);
+      const verdict = await this.#checkWithDeadline(e);
       if (e.closed) return;
-      if (verdict === 'restart') {
+      if (verdict !== 'ok') {
         this.stats.restarts++;
-        e.h.restart(`no data for ${Math.round((this.#now() - e.since) / 1000)}s`);
+        const silent = `no data for ${Math.round((this.#now() - e.since) / 1000)}s`;
+        e.h.restart(verdict === 'timeout' ? `${silent}; its check got no answer in ${this.#checkTimeoutMs}ms` : silent);
         return;
       }
       // Quiet for a good reason: look again after twice as long.
@@ -223,6 +230,29 @@ export class StallMonitor {
       e.since = this.#now();
     } finally {
       e.checking = false;
+    }
+  }
+
+  /** Runs the stream's check under its deadline: 'timeout' when it did not finish in time (it is aborted). */
+  async #checkWithDeadline(e: Entry): Promise<'ok' | 'restart' | 'timeout'> {
+    const ctl = new AbortController();
+    const onClose = () => ctl.abort(e.ctl.signal.reason);
+    e.ctl.signal.addEventListener('abort', onClose, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        ctl.abort('check timed out');
+        resolve('timeout');
+      }, this.#checkTimeoutMs);
+    });
+    try {
+      // A check that fails (the probe request was refused) explains nothing either way: 'ok'.
+      const verdict = await Promise.race([e.h.check(ctl.signal).catch(() => 'ok' as const), deadline]);
+      if (verdict === 'timeout') this.stats.checkTimeouts++;
+      return verdict;
+    } finally {
+      clearTimeout(timer);
+      e.ctl.signal.removeEventListener('abort', onClose);
     }
   }
 }

@@ -122,6 +122,11 @@ export interface FakeApiServer {
     o: { status: number; retryAfterSeconds?: number; filter?: StreamFilter; times?: number } | undefined,
   ): void;
   /**
+   * New pods/log requests matching `filter` (and `follow`, when given) get no answer at all, not even
+   * headers, until the client gives up (a hung request). `undefined` turns it off.
+   */
+  hangLogRequests(o: { filter?: StreamFilter; follow?: boolean } | undefined): void;
+  /**
    * Keeps the matching open log streams open but sends nothing more on them (a stuck stream: the
    * connection stays healthy, lines keep being logged). Returns the count.
    */
@@ -354,6 +359,12 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
               filter: { ...o.filter },
               ...(o.times === undefined ? {} : { remaining: o.times }),
             };
+    },
+    hangLogRequests(o) {
+      st.logHang =
+        o === undefined
+          ? undefined
+          : { filter: { ...o.filter }, ...(o.follow === undefined ? {} : { follow: o.follow }) };
     },
     stallLogStreams(f) {
       const m = matching(f);

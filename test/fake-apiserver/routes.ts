@@ -336,6 +336,16 @@ function clusterScoped(st: ServerState, ex: Exchange, resource: string, name: st
 // --- pods/log ---------------------------------------------------------------------------------------
 
 function podLog(st: ServerState, ex: Exchange, ns: string, name: string) {
+  const hang = st.logHang;
+  if (
+    hang !== undefined &&
+    (hang.filter.namespace === undefined || hang.filter.namespace === ns) &&
+    (hang.filter.pod === undefined || hang.filter.pod === name) &&
+    (hang.filter.container === undefined || hang.filter.container === (ex.query.get('container') ?? '')) &&
+    (hang.follow === undefined || hang.follow === (ex.query.get('follow') === 'true'))
+  ) {
+    return; // never answered: the client's deadline (or its going away) ends it
+  }
   const lf = st.logFailure;
   if (
     lf !== undefined &&

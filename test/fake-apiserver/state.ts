@@ -36,6 +36,8 @@ export interface ServerState {
     /** Requests left to fail (undefined: until cleared). */
     remaining?: number;
   };
+  /** When set, pods/log requests matching it are accepted and never answered (a hung request). */
+  logHang?: { filter: { namespace?: string; pod?: string; container?: string }; follow?: boolean };
   bookmarkIntervalMs: number;
   watches: Set<WatchStream>;
   logStreams: Set<OpenLog>;

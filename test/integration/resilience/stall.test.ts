@@ -43,6 +43,40 @@ describe('stall detection', () => {
     }
   });
 
+  it('a stuck stream whose probe hangs too is restarted when the probe times out', async () => {
+    srv.createPod({ name: 'hung-1', containers: ['app'] });
+    let monitor!: StallMonitor;
+    const p = await startPipeline(await srv.writeKubeconfig(), /^hung-/, (api) => ({
+      stall: (monitor = new StallMonitor({
+        idleMs: 300,
+        pingTimeoutMs: 500,
+        checkTimeoutMs: 500,
+        ping: (ms) => api.ping(ms),
+      })),
+    }));
+    try {
+      await srv.waitFor(() => srv.stats().logStreamsOpen >= 1, 5000);
+      let n = 0;
+      const write = (k: number) => {
+        for (let i = 0; i < k; i++) srv.appendLog('default', 'hung-1', 'app', `hung-1/app seq=${++n}`);
+      };
+      write(20);
+      await p.waitLines((l) => checkSeq(l).lines === 20, '20 lines');
+      // The stream gets stuck, and the one-line probe that would tell gets no answer at all.
+      srv.hangLogRequests({ filter: { pod: 'hung-1' }, follow: false });
+      assert.equal(srv.stallLogStreams({ pod: 'hung-1' }), 1);
+      write(20);
+      await p.waitLines((l) => checkSeq(l).lines === 40, 'the 20 lines logged while stuck', 10_000);
+      const r = checkSeq(p.lines(), new Map([['hung-1/app', 40]]));
+      assert.deepEqual([r.duplicates, r.losses, r.outOfOrder], [0, 0, 0], r.detail.join('\n'));
+      assert.ok(monitor.stats.checkTimeouts >= 1, 'the hung probe timed out');
+      assert.match(p.stderr(), /hung-1\/app: the log stream stalled \(no data for \d+s; its check got no answer/);
+    } finally {
+      srv.hangLogRequests(undefined);
+      await p.stop();
+    }
+  });
+
   it('a dead connection (no FIN, no RST) fails its PING, is destroyed, and its streams resume', async () => {
     const proxy: TcpProxy = await startProxy(Number(new URL(srv.url).port));
     srv.createPod({ name: 'dead-1', containers: ['app'] });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StallMonitor, TokenBucket } from '../../../src/tail/stall.ts';
 import { backoffDelay } from '../../../src/util/sleep.ts';
+import { until } from '../../support/wait.ts';
 
 describe('TokenBucket (the shared reconnect budget)', () => {
   it('lets a burst through, then paces callers at the rate, in order', async () => {
@@ -91,5 +92,34 @@ describe('StallMonitor', () => {
     silent.close();
     busy.close();
     assert.ok(restarts.length >= 1 && restarts.every((r) => r.startsWith('silent')), restarts.join());
+  });
+
+  it('a check that hangs is aborted at its deadline and the stream restarted (never unchecked for good)', async () => {
+    const m = new StallMonitor({ idleMs: 30, checkTimeoutMs: 60, ping: async () => 1 });
+    const restarts: string[] = [];
+    let aborted = 0;
+    let checks = 0;
+    const w = m.register({
+      // The probe request never answers; it only ends when its signal aborts.
+      check: (signal) => {
+        checks++;
+        return new Promise((_, reject) =>
+          signal.addEventListener('abort', () => {
+            aborted++;
+            reject(new Error('aborted'));
+          }),
+        );
+      },
+      restart: (why) => restarts.push(why),
+    });
+    w.waiting();
+    await until(() => restarts.length >= 1, () => `a restart (checks: ${checks})`, 5000);
+    assert.match(restarts[0]!, /^no data for \d+s; its check got no answer in 60ms$/);
+    assert.equal(m.stats.checkTimeouts, 1);
+    await until(() => aborted === 1, 'the hung probe aborted', 2000);
+    // The stream is checked again later (here: still silent, so it is restarted again).
+    w.waiting();
+    await until(() => restarts.length >= 2, 'a second check', 5000);
+    w.close();
   });
 });
