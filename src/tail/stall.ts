@@ -222,7 +222,9 @@ export class StallMonitor {
       if (verdict !== 'ok') {
         this.stats.restarts++;
         const silent = `no data for ${Math.round((this.#now() - e.since) / 1000)}s`;
-        e.h.restart(verdict === 'timeout' ? `${silent}; its check got no answer in ${this.#checkTimeoutMs}ms` : silent);
+        e.h.restart(
+          verdict === 'timeout' ? `${silent}; its check got no answer in ${this.#checkTimeoutMs}ms` : silent,
+        );
         return;
       }
       // Quiet for a good reason: look again after twice as long.

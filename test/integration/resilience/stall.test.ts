@@ -70,7 +70,10 @@ describe('stall detection', () => {
       const r = checkSeq(p.lines(), new Map([['hung-1/app', 40]]));
       assert.deepEqual([r.duplicates, r.losses, r.outOfOrder], [0, 0, 0], r.detail.join('\n'));
       assert.ok(monitor.stats.checkTimeouts >= 1, 'the hung probe timed out');
-      assert.match(p.stderr(), /hung-1\/app: the log stream stalled \(no data for \d+s; its check got no answer/);
+      assert.match(
+        p.stderr(),
+        /hung-1\/app: the log stream stalled \(no data for \d+s; its check got no answer/,
+      );
     } finally {
       srv.hangLogRequests(undefined);
       await p.stop();

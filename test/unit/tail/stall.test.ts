@@ -113,7 +113,11 @@ describe('StallMonitor', () => {
       restart: (why) => restarts.push(why),
     });
     w.waiting();
-    await until(() => restarts.length >= 1, () => `a restart (checks: ${checks})`, 5000);
+    await until(
+      () => restarts.length >= 1,
+      () => `a restart (checks: ${checks})`,
+      5000,
+    );
     assert.match(restarts[0]!, /^no data for \d+s; its check got no answer in 60ms$/);
     assert.equal(m.stats.checkTimeouts, 1);
     await until(() => aborted === 1, 'the hung probe aborted', 2000);
