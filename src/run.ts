@@ -12,7 +12,8 @@ import { createKubeApi } from './kube/transport.ts';
 import type { Pod } from './kube/types.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
 import { useColor } from './output/colors.ts';
-import type { Formatter } from './output/format.ts';
+import { defaultFormatter, type Formatter } from './output/format.ts';
+import { type GuardedFormatter, guardFormatter } from './output/guard.ts';
 import { makeFormatter } from './output/make-formatter.ts';
 import { sanitizerFor } from './output/sanitize.ts';
 import { TemplateError } from './output/template/index.ts';
@@ -71,14 +72,16 @@ async function formatterFor(
   deps: Deps,
   color: boolean,
   report: (l: string) => void,
-): Promise<Formatter> {
+): Promise<GuardedFormatter> {
   const template = await templateText(cfg);
+  const showNamespace = cfg.allNamespaces || cfg.namespaces.length > 1;
+  let f: Formatter;
   try {
-    return makeFormatter({
+    f = makeFormatter({
       cfg,
       template,
       color,
-      showNamespace: cfg.allNamespaces || cfg.namespaces.length > 1,
+      showNamespace,
       localZone: deps.env['TZ'] || Intl.DateTimeFormat().resolvedOptions().timeZone,
       stdin: cfg.stdin,
       report,
@@ -87,6 +90,8 @@ async function formatterFor(
     if (e instanceof TemplateError) throw new UserError(`unable to parse template: ${e.message}`, 2);
     throw e;
   }
+  const what = template !== undefined ? 'the template' : `--output ${cfg.output}`;
+  return guardFormatter(f, defaultFormatter({ color, showNamespace }), report, what);
 }
 
 export async function run(cfg: Config, deps: Deps): Promise<number> {
@@ -115,6 +120,8 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     } else {
       code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize });
     }
+    // A line the chosen output could not format was printed in the default format: not a clean run.
+    if (formatter.failures > 0 && code === 0) code = 1;
     await writer.flush();
     const broken = writer.outFailure;
     if (broken !== undefined) {

@@ -309,12 +309,13 @@ export async function tailTarget(
         }
       }
       if (resume.shouldSkip(ns)) continue;
+      const safe = ctx.sanitize === undefined ? content : ctx.sanitize(content);
+      const b = ctx.formatter.line({ target: t, timestamp, content: safe });
+      // Recorded only once formatted: a line that failed here is fetched again by the resume.
       if (ns !== undefined) {
         resume.record(ns);
         lastNs = ns;
       }
-      const safe = ctx.sanitize === undefined ? content : ctx.sanitize(content);
-      const b = ctx.formatter.line({ target: t, timestamp, content: safe });
       if (b !== undefined) out.push(b);
     }
     if (out.length > 0) await ctx.writer.out(out.length === 1 ? out[0]! : Buffer.concat(out));

@@ -1,0 +1,40 @@
+// A formatter that cannot lose a line: when the chosen output (a template, -o json) throws on a line
+// (a hostile pod object nested too deep, a template function that fails), the line is printed in the
+// default format instead, the first failure is reported on stderr, and the run's exit code says so.
+import type { LogLine } from '../tail/types.ts';
+import type { DefaultFormatter, Formatter } from './format.ts';
+
+export interface GuardedFormatter extends Formatter {
+  /** Lines the chosen output could not format (printed in the default format instead). */
+  readonly failures: number;
+}
+
+export function guardFormatter(
+  f: Formatter,
+  fallback: DefaultFormatter,
+  report: (line: string) => void,
+  what: string,
+): GuardedFormatter {
+  let failures = 0;
+  return {
+    line(l: LogLine) {
+      try {
+        return f.line(l);
+      } catch (e) {
+        if (failures++ === 0) {
+          const t = l.target;
+          const where = t.pod === '' ? 'a line' : `a line of ${t.namespace}/${t.pod}/${t.container}`;
+          report(
+            `kstern: cannot format ${where} with ${what}: ${e instanceof Error ? e.message : String(e)}; printed in the default format (later failures are counted, not reported)`,
+          );
+        }
+        return fallback.line(l);
+      }
+    },
+    attach: (t) => f.attach(t),
+    detach: (t) => f.detach(t),
+    get failures() {
+      return failures;
+    },
+  };
+}
