@@ -105,7 +105,14 @@ function oneOf<T extends string>(name: string, value: string, choices: readonly 
 function intValue(flag: string, value: string): number {
   if (!/^-?\d+$/.test(value))
     throw new UserError(`invalid value "${value}" for --${flag}: not an integer`, 2);
-  return Number.parseInt(value, 10);
+  const n = Number.parseInt(value, 10);
+  // Past 2^53 a number is no longer exact (and 1e20 would be sent as "1e+20"): like kubectl, reject it.
+  if (!Number.isSafeInteger(n))
+    throw new UserError(
+      `invalid value "${value}" for --${flag}: out of range (at most ${Number.MAX_SAFE_INTEGER})`,
+      2,
+    );
+  return n;
 }
 
 function unique(list: readonly string[]): string[] {

@@ -126,6 +126,15 @@ describe('parseArgs', () => {
     [['x', '--nope'], /^unknown option '--nope' \(Did you mean --node\?\) \(see kstern --help\)$/],
     [['x', '-n'], /^option '-n, --namespace <name>' argument missing/],
     [['x', '--verbosity', 'loud'], /^invalid value "loud" for --verbosity: not an integer$/],
+    // Numbers that do not fit are rejected, not sent as 1e20 (kubectl: "value out of range").
+    [
+      ['x', '--tail', '99999999999999999999'],
+      /^invalid value "99999999999999999999" for --tail: out of range \(at most 9007199254740991\)$/,
+    ],
+    [
+      ['x', '--max-log-requests', '-99999999999999999999'],
+      /^invalid value "-99999999999999999999" for --max-log-requests: out of range/,
+    ],
     [['x', '--init-containers=maybe'], /^invalid value "maybe" for --init-containers: use true or false$/],
     // stern's validation messages (stern.md §1.4)
     [
