@@ -116,7 +116,14 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     });
     let code: number;
     if (cfg.stdin) {
-      code = await runStdin({ input: deps.stdin, formatter, writer, sanitize, signal: root.signal });
+      code = await runStdin({
+        input: deps.stdin,
+        formatter,
+        writer,
+        sanitize,
+        signal: root.signal,
+        maxLineBytes: cfg.maxLineBytes,
+      });
     } else {
       code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize });
     }
@@ -179,6 +186,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       random: Math.random,
       report,
       sanitize: p.sanitize,
+      maxLineBytes: cfg.maxLineBytes,
       // A silent stream is checked after 30 s: PING, then the container's newest line (see stall.ts).
       stall: new StallMonitor({ ping: pingOf(api) }),
       // Reconnects of all tails together: at most 20 per second after a burst of 100.

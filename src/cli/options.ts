@@ -153,6 +153,14 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'Path to the kubeconfig file (wins over $KUBECONFIG and ~/.kube/config).',
   },
   {
+    long: 'max-line-bytes',
+    kind: 'string',
+    default: '8Mi',
+    arg: 'size',
+    description:
+      'Longest line printed whole (bytes, or with Ki/Mi/Gi). A longer line is printed in pieces of this size, each but the last marked "[continued: …]"; memory stays bounded.',
+  },
+  {
     long: 'max-log-requests',
     kind: 'int',
     default: '50 (5 with --no-follow)',

@@ -115,6 +115,29 @@ function intValue(flag: string, value: string): number {
   return n;
 }
 
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+};
+
+/** A size in bytes as Kubernetes quantities write it: `65536`, `64Ki`, `8Mi`, `1G`. At least 256 bytes. */
+export function byteSize(flag: string, value: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|K|M|G)?$/.exec(value.trim());
+  const n = m ? Number(m[1]) * BYTE_UNITS[m[2] ?? '']! : Number.NaN;
+  if (!Number.isSafeInteger(n))
+    throw new UserError(
+      `invalid value "${value}" for --${flag}: use a number of bytes, optionally with Ki, Mi or Gi`,
+      2,
+    );
+  if (n < 256) throw new UserError(`invalid value "${value}" for --${flag}: at least 256 bytes`, 2);
+  return n;
+}
+
 function unique(list: readonly string[]): string[] {
   return [...new Set(list.map((s) => s.trim()).filter((s) => s !== ''))];
 }
@@ -221,6 +244,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
   const include = list('include');
   const highlight = list('highlight');
   for (const r of highlight) compileUserRegex(r, 'for highlight filter');
+  const maxLineBytes = byteSize('max-line-bytes', str('max-line-bytes') ?? '8Mi');
   const maxLogRequests = int('max-log-requests', follow ? 50 : 5);
   if (maxLogRequests < 1) throw new UserError('--max-log-requests must be at least 1', 2);
   const since = sinceText === undefined ? undefined : duration('since', sinceText);
@@ -262,6 +286,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     tail,
     follow,
     maxLogRequests,
+    maxLineBytes,
     output: oneOf<OutputFormat>('output', str('output') ?? 'default', [
       'default',
       'raw',

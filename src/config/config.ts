@@ -50,6 +50,8 @@ export interface Config {
   readonly tail: number;
   readonly follow: boolean;
   readonly maxLogRequests: number;
+  /** --max-line-bytes: a longer log line is printed in marked pieces of this size. */
+  readonly maxLineBytes: number;
   readonly output: OutputFormat;
   /** --template text, or --template-file path (read at start-up). */
   readonly template: { text: string } | { file: string } | undefined;

@@ -22,7 +22,7 @@ import type { Writer } from '../output/writer.ts';
 import { chooseContainerId, type TargetSet } from '../targets/select.ts';
 import type { Target } from '../targets/types.ts';
 import { type Backoff, backoffDelay, sleep } from '../util/sleep.ts';
-import { LineSplitter } from './lines.ts';
+import { LineSplitter, PIECE, type PieceKind } from './lines.ts';
 import { ResumePoint } from './resume.ts';
 import type { StallMonitor, StreamWatch, TokenBucket } from './stall.ts';
 import { parseTimestampNs, splitTimestamp } from './timestamp.ts';
@@ -52,7 +52,12 @@ export interface TailContext {
   sanitize?: (content: Buffer) => Buffer;
   /** A stream that stayed open this long counts as healthy: the backoff starts over. Default 5 s. */
   healthyMs?: number;
+  /** --max-line-bytes: a longer line is printed in pieces of this size, each but the last marked. */
+  maxLineBytes?: number;
 }
+
+/** Appended to each piece of an over-long line but its last. */
+export const CONTINUED = Buffer.from(' [continued: longer than --max-line-bytes]');
 
 export function targetName(t: Target): string {
   return `${t.namespace}/${t.pod}/${t.container}`;
@@ -88,6 +93,18 @@ function isPermanent(e: unknown): boolean {
 
 export type TailResult = 'ok' | 'failed';
 
+/** A line over --max-line-bytes, read in pieces: which piece comes next and which are printed. */
+interface LongLine {
+  timestamp: string;
+  ns: bigint | undefined;
+  /** Pieces seen so far (the first is 1). */
+  piece: number;
+  /** Pieces up to this one are not printed (already printed before a resume, or the line is skipped). */
+  skipUpTo: number;
+  /** The last piece printed. */
+  printed: number;
+}
+
 /**
  * Tails `t` until it ends for good or `signal` aborts. Never throws; 'failed' means the stream could
  * not be read to its end (only possible without --follow, where retries are bounded).
@@ -113,6 +130,11 @@ export async function tailTarget(
   /** The pod said this is still our instance: print a resume without its anchor (a rotated log). */
   let trustNextResume = false;
   let result: TailResult = 'ok';
+  /** The over-long line being read in pieces in this attempt. */
+  let long: LongLine | undefined;
+  /** An over-long line cut by the end of an attempt: its first `printed` pieces are not printed again. */
+  let openLong: { ns: bigint; printed: number } | undefined;
+  let longNoted = false;
   /** Aborts the current attempt to look again; set while one runs. */
   let abortAttempt: ((why: string) => void) | undefined;
   let rechecking = false;
@@ -141,7 +163,8 @@ export async function tailTarget(
       if (ctx.sinceTime !== undefined) opts.sinceTime = ctx.sinceTime;
       if (ctx.tailLines !== undefined) opts.tailLines = ctx.tailLines;
     }
-    const splitter = new LineSplitter();
+    const splitter = new LineSplitter(ctx.maxLineBytes);
+    long = undefined;
     const attemptCtl = new AbortController();
     const onAbort = () => attemptCtl.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -168,7 +191,7 @@ export async function tailTarget(
       for await (const chunk of ctx.api.streamLog(opts, attemptCtl.signal)) {
         watch?.busy();
         const lines = splitter.push(chunk);
-        if (lines.length > 0) printed += await emit(lines);
+        if (lines.length > 0) printed += await emit(lines, splitter.kinds);
         watch?.waiting();
       }
     } catch (e) {
@@ -179,6 +202,12 @@ export async function tailTarget(
       signal.removeEventListener('abort', onAbort);
     }
     if (signal.aborted) break;
+    // Cut inside an over-long line: the resume fetches the line again; its printed pieces are skipped.
+    // (`long` is set by emit(), which TypeScript's narrowing does not see.)
+    const cutLine = long as LongLine | undefined;
+    if (splitter.inLongLine && cutLine?.ns !== undefined && cutLine.printed > 0) {
+      openLong = { ns: cutLine.ns, printed: cutLine.printed };
+    }
     if (stalled !== undefined && failure === undefined) failure = new StallError(stalled);
     const recheck = rechecking && failure === undefined;
     if (recheck) failure = new AnchorMissing();
@@ -187,7 +216,7 @@ export async function tailTarget(
       // One attempt: the previous log is complete (that instance has ended).
       if (failure === undefined) {
         const rest = splitter.end();
-        if (rest.length > 0) await emit(rest);
+        if (rest.length > 0) await emit(rest, splitter.kinds);
       }
       break;
     }
@@ -222,7 +251,7 @@ export async function tailTarget(
     if (failure === undefined && status !== 'active') {
       // The stream ended for good: a last line without a newline is still a line.
       const rest = splitter.end();
-      if (rest.length > 0) await emit(rest);
+      if (rest.length > 0) await emit(rest, splitter.kinds);
       break;
     }
     // Otherwise an unterminated tail is a line cut short: the resume fetches it again in full.
@@ -296,9 +325,25 @@ export async function tailTarget(
   }
 
   /** Prints the lines not printed before; returns how many it printed. */
-  async function emit(lines: Buffer[]): Promise<number> {
+  async function emit(lines: Buffer[], kinds: PieceKind[] | undefined): Promise<number> {
     const out: Buffer[] = [];
-    for (const raw of lines) {
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i]!;
+      const kind = kinds === undefined ? PIECE.whole : kinds[i]!;
+      if (kind === PIECE.middle || kind === PIECE.last) {
+        // A later piece of an over-long line: no timestamp of its own; printed unless its line was skipped.
+        const l = long;
+        if (l === undefined) continue;
+        l.piece++;
+        if (kind === PIECE.last) long = undefined;
+        if (l.piece <= l.skipUpTo) continue;
+        const safe = ctx.sanitize === undefined ? raw : ctx.sanitize(raw);
+        const content = kind === PIECE.middle ? Buffer.concat([safe, CONTINUED]) : safe;
+        const b = ctx.formatter.line({ target: t, timestamp: l.timestamp, content });
+        l.printed = l.piece;
+        if (b !== undefined) out.push(b);
+        continue;
+      }
       const { timestamp, content } = splitTimestamp(raw);
       const ns = timestamp === '' ? undefined : parseTimestampNs(timestamp);
       if (anchor !== undefined && ns !== undefined) {
@@ -308,8 +353,27 @@ export async function tailTarget(
           throw new AnchorMissing();
         }
       }
-      if (resume.shouldSkip(ns)) continue;
-      const safe = ctx.sanitize === undefined ? content : ctx.sanitize(content);
+      if (resume.shouldSkip(ns)) {
+        if (kind === PIECE.first) {
+          // Skip its later pieces too, but those of a line cut short last time that were never printed.
+          const cut =
+            openLong !== undefined && openLong.ns === ns ? openLong.printed : Number.POSITIVE_INFINITY;
+          if (cut !== Number.POSITIVE_INFINITY) openLong = undefined;
+          long = { timestamp, ns, piece: 1, skipUpTo: cut, printed: 0 };
+        }
+        continue;
+      }
+      let safe = ctx.sanitize === undefined ? content : ctx.sanitize(content);
+      if (kind === PIECE.first) {
+        long = { timestamp, ns, piece: 1, skipUpTo: 0, printed: 1 };
+        safe = Buffer.concat([safe, CONTINUED]);
+        if (!longNoted) {
+          longNoted = true;
+          ctx.report(
+            `kstern: a line of ${targetName(t)} is longer than --max-line-bytes (${ctx.maxLineBytes} bytes): printed in pieces`,
+          );
+        }
+      }
       const b = ctx.formatter.line({ target: t, timestamp, content: safe });
       // Recorded only once formatted: a line that failed here is fetched again by the resume.
       if (ns !== undefined) {

@@ -122,6 +122,11 @@ export interface FakeApiServer {
     o: { status: number; retryAfterSeconds?: number; filter?: StreamFilter; times?: number } | undefined,
   ): void;
   /**
+   * Hostile: stops the normal output of the matching open log streams and sends `totalBytes` of `x` on
+   * them with no newline (a line that never ends), respecting flow control. Resolves when all is sent.
+   */
+  sendEndlessLine(filter: StreamFilter, totalBytes: number): Promise<number>;
+  /**
    * New pods/log requests matching `filter` (and `follow`, when given) get no answer at all, not even
    * headers, until the client gives up (a hung request). `undefined` turns it off.
    */
@@ -359,6 +364,25 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
               filter: { ...o.filter },
               ...(o.times === undefined ? {} : { remaining: o.times }),
             };
+    },
+    async sendEndlessLine(f, totalBytes) {
+      const streams = matching(f);
+      const chunk = Buffer.alloc(64 * 1024, 0x78);
+      await Promise.all(
+        streams.map(async (l) => {
+          l.stop();
+          const res = l.ex.res as NodeJS.WritableStream & { destroyed?: boolean };
+          for (let sent = 0; sent < totalBytes && !res.destroyed; sent += chunk.length) {
+            if (!res.write(chunk.subarray(0, Math.min(chunk.length, totalBytes - sent)))) {
+              await new Promise<void>((r) => {
+                res.once('drain', r);
+                res.once('close', r);
+              });
+            }
+          }
+        }),
+      );
+      return streams.length;
     },
     hangLogRequests(o) {
       st.logHang =

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineSplitter } from '../../../src/tail/lines.ts';
+import fc from 'fast-check';
+import { LineSplitter, PIECE } from '../../../src/tail/lines.ts';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -94,5 +95,111 @@ describe('LineSplitter', () => {
     const [line] = s.push(b('\n'));
     assert.equal(line?.length, size);
     assert.equal(line?.[size - 1], 0x61);
+  });
+});
+
+/** Splits with a cap: the entries with their kinds, as `<kind>:<text>`. */
+function splitCapped(chunks: Buffer[], max: number): string[] {
+  const s = new LineSplitter(max);
+  const out: string[] = [];
+  const take = (lines: Buffer[]) => {
+    lines.forEach((l, i) => {
+      out.push(`${s.kinds?.[i] ?? PIECE.whole}:${l.toString('latin1')}`);
+    });
+  };
+  for (const c of chunks) take(s.push(c));
+  take(s.end());
+  return out;
+}
+
+describe('LineSplitter with a line cap (--max-line-bytes)', () => {
+  const W = PIECE.whole;
+  const F = PIECE.first;
+  const M = PIECE.middle;
+  const L = PIECE.last;
+  const cases: { name: string; chunks: string[]; want: string[] }[] = [
+    { name: 'short lines are whole', chunks: ['abc\nde\n'], want: [`${W}:abc`, `${W}:de`] },
+    { name: 'exactly the cap is whole', chunks: ['abcd\n'], want: [`${W}:abcd`] },
+    { name: 'one over the cap: two pieces', chunks: ['abcde\n'], want: [`${F}:abcd`, `${L}:e`] },
+    {
+      name: 'several pieces, then a whole line',
+      chunks: ['abcdefghij\nxy\n'],
+      want: [`${F}:abcd`, `${M}:efgh`, `${L}:ij`, `${W}:xy`],
+    },
+    {
+      name: 'a multiple of the cap: the last piece is full',
+      chunks: ['abcdefgh\n'],
+      want: [`${F}:abcd`, `${L}:efgh`],
+    },
+    { name: 'CRLF at the cut is a line end, not a piece', chunks: ['abcd\r\n'], want: [`${W}:abcd`] },
+    { name: 'CRLF after a long line', chunks: ['abcdef\r\n'], want: [`${F}:abcd`, `${L}:ef`] },
+    {
+      name: 'pieces are returned before the line ends (bounded memory)',
+      chunks: ['abcdefghi'],
+      want: [`${F}:abcd`, `${M}:efgh`, `${L}:i`],
+    },
+    { name: 'a CR waiting at the cut', chunks: ['abcd\r', '\n'], want: [`${W}:abcd`] },
+    { name: 'a CR at the cut that is content', chunks: ['abcd\r', 'x\n'], want: [`${F}:abcd`, `${L}:\rx`] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepStrictEqual(splitCapped(c.chunks.map(b), 4), c.want);
+    });
+  }
+
+  it('pieces of an unterminated line come out as its bytes arrive, never more than the cap held', () => {
+    const s = new LineSplitter(1024);
+    let returned = 0;
+    for (let i = 0; i < 1000; i++) {
+      const lines = s.push(Buffer.alloc(1000, 0x61));
+      for (const l of lines) assert.equal(l.length, 1024);
+      returned += lines.length;
+      // Everything but the last partial piece has been handed out.
+      assert.equal(returned, Math.floor(((i + 1) * 1000 - 1) / 1024));
+    }
+    assert.equal(s.inLongLine, true);
+  });
+
+  it('property: any chunking of any bytes gives the same entries; pieces rejoin into the uncapped lines', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .uint8Array({ maxLength: 200 })
+          .map((a) => Buffer.from(a.map((x) => (x % 8 === 0 ? 0x0a : x % 9 === 0 ? 0x0d : x)))),
+        fc.array(fc.nat({ max: 200 }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 40 }),
+        (input, cuts, max) => {
+          const points = [...new Set(cuts.map((c) => Math.min(c, input.length)))].sort((x, y) => x - y);
+          const chunks: Buffer[] = [];
+          let prev = 0;
+          for (const p of [...points, input.length]) {
+            chunks.push(input.subarray(prev, p));
+            prev = p;
+          }
+          const whole = splitCapped([input], max);
+          assert.deepStrictEqual(splitCapped(chunks, max), whole);
+          // Joining the pieces gives what an uncapped splitter returns.
+          const joined: string[] = [];
+          let cur: string | undefined;
+          for (const e of whole) {
+            const kind = Number(e[0]);
+            const text = e.slice(2);
+            assert.ok(Buffer.byteLength(text, 'latin1') <= max, 'no entry over the cap');
+            if (kind === PIECE.whole) joined.push(text);
+            else if (kind === PIECE.first) cur = text;
+            else if (kind === PIECE.middle) cur += text;
+            else {
+              joined.push(cur + text);
+              cur = undefined;
+            }
+          }
+          assert.deepStrictEqual(
+            joined,
+            splitAll([input]).map((l) => l.toString('latin1')),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
