@@ -56,6 +56,9 @@ export interface TailContext {
   maxLineBytes?: number;
 }
 
+/** How long the GET of a pod that tells which instance a stream reads may take. */
+const POD_GET_TIMEOUT_MS = 30_000;
+
 /** Appended to each piece of an over-long line but its last. */
 export const CONTINUED = Buffer.from(' [continued: longer than --max-line-bytes]');
 
@@ -304,9 +307,10 @@ export async function tailTarget(
   async function whereIsInstance(): Promise<'current' | 'previous' | 'lost' | 'unknown'> {
     let pod: Pod;
     try {
+      // With a deadline: a GET that hangs must not stop this tail for good ('unknown' retries later).
       pod = await ctx.api.getJSON<Pod>(
         `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}`,
-        signal,
+        AbortSignal.any([signal, AbortSignal.timeout(POD_GET_TIMEOUT_MS)]),
       );
     } catch (e) {
       return e instanceof KubeError && e.status === 404 ? 'lost' : 'unknown';

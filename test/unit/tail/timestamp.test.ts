@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parseTimestampNs, splitTimestamp, toSinceTime } from '../../../src/tail/timestamp.ts';
 
 describe('splitTimestamp', () => {
@@ -112,5 +113,68 @@ describe('toSinceTime', () => {
       const ns = BigInt(s) * 1_000_000_000n;
       assert.equal(parseTimestampNs(toSinceTime(ns)), ns);
     }
+  });
+});
+
+describe('timestamp scanner properties (fast-check)', () => {
+  it('splitTimestamp never throws; it cuts only a valid timestamp, and the content is the rest', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          '',
+          '2026-01-02T03:04:05Z ',
+          '2026-01-02T03:04:05.123+01:00 ',
+          '2026-02-30T03:04:05Z ',
+        ),
+        fc.uint8Array({ maxLength: 60 }),
+        (prefix, a) => {
+          const line = Buffer.concat([Buffer.from(prefix, 'latin1'), Buffer.from(a)]);
+          const { timestamp, content } = splitTimestamp(line);
+          if (timestamp === '') assert.ok(content.equals(line));
+          else {
+            assert.notEqual(parseTimestampNs(timestamp), undefined);
+            assert.ok(Buffer.concat([Buffer.from(`${timestamp} `, 'latin1'), content]).equals(line));
+          }
+          if (prefix.startsWith('2026-01')) assert.equal(timestamp, prefix.trim());
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('any instant written as RFC 3339 (any fraction length, any offset) parses back to the same nanosecond', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 253402300799n * 1_000_000_000n }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
+        (ns, digits, offsetMin) => {
+          const truncated = (ns / 10n ** BigInt(9 - digits)) * 10n ** BigInt(9 - digits);
+          const shifted = truncated + BigInt(offsetMin) * 60_000_000_000n;
+          if (shifted < 0n || shifted > 253402300799n * 1_000_000_000n) return;
+          const secs = shifted / 1_000_000_000n;
+          const frac = (shifted % 1_000_000_000n).toString().padStart(9, '0').slice(0, digits);
+          const base = toSinceTime(secs * 1_000_000_000n).slice(0, -1);
+          const sign = offsetMin < 0 ? '-' : '+';
+          const abs = Math.abs(offsetMin);
+          const zone =
+            offsetMin === 0
+              ? 'Z'
+              : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+          const text = `${base}${digits > 0 ? `.${frac}` : ''}${zone}`;
+          assert.equal(parseTimestampNs(text), truncated, text);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('any string: parseTimestampNs never throws', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (s) => {
+        parseTimestampNs(s);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
