@@ -16,6 +16,7 @@ import { defaultFormatter, type Formatter } from './output/format.ts';
 import { type GuardedFormatter, guardFormatter } from './output/guard.ts';
 import { makeFormatter } from './output/make-formatter.ts';
 import { sanitizerFor } from './output/sanitize.ts';
+import { formatSink } from './output/sink.ts';
 import { TemplateError } from './output/template/index.ts';
 import { Writer } from './output/writer.ts';
 import { runStdin } from './stdin.ts';
@@ -118,8 +119,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     if (cfg.stdin) {
       code = await runStdin({
         input: deps.stdin,
-        formatter,
-        writer,
+        sink: formatSink(formatter, writer),
         sanitize,
         signal: root.signal,
         maxLineBytes: cfg.maxLineBytes,
@@ -172,8 +172,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
   const tails = new TailManager(
     {
       api,
-      writer,
-      formatter,
+      sink: formatSink(formatter, writer),
       targets,
       onlyLogLines: cfg.onlyLogLines,
       follow: cfg.follow,

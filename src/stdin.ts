@@ -1,10 +1,10 @@
 // --stdin: format lines read from standard input with the same filters and templates; no cluster.
 import type { InStream } from './deps.ts';
 import { UserError } from './errors.ts';
-import type { Formatter } from './output/format.ts';
-import type { Writer } from './output/writer.ts';
+import { CONTINUED } from './tail/emitter.ts';
 import { LineSplitter, PIECE } from './tail/lines.ts';
-import { CONTINUED } from './tail/tailer.ts';
+import type { LineSink } from './tail/sink.ts';
+import type { LogLine } from './tail/types.ts';
 import type { Target } from './targets/types.ts';
 
 /** Lines from stdin belong to no pod: every name is empty. */
@@ -21,8 +21,7 @@ const STDIN_TARGET: Target = {
 
 export async function runStdin(o: {
   input: InStream | undefined;
-  formatter: Formatter;
-  writer: Writer;
+  sink: LineSink;
   sanitize: ((line: Buffer) => Buffer) | undefined;
   signal: AbortSignal;
   maxLineBytes: number;
@@ -30,17 +29,19 @@ export async function runStdin(o: {
   if (!o.input) throw new UserError('--stdin: no standard input', 1);
   const splitter = new LineSplitter(o.maxLineBytes);
   const emit = async (lines: Buffer[]) => {
-    const out: Buffer[] = [];
+    if (lines.length === 0) return;
     const kinds = splitter.kinds;
-    for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i]!;
+    const out: LogLine[] = lines.map((raw, i) => {
       const piece = kinds?.[i] ?? PIECE.whole;
-      let content = o.sanitize ? o.sanitize(raw) : raw;
-      if (piece === PIECE.first || piece === PIECE.middle) content = Buffer.concat([content, CONTINUED]);
-      const b = o.formatter.line({ target: STDIN_TARGET, timestamp: '', content });
-      if (b !== undefined) out.push(b);
-    }
-    if (out.length > 0) await o.writer.out(Buffer.concat(out));
+      const content = o.sanitize ? o.sanitize(raw) : raw;
+      return {
+        target: STDIN_TARGET,
+        timestamp: '',
+        content:
+          piece === PIECE.first || piece === PIECE.middle ? Buffer.concat([content, CONTINUED]) : content,
+      };
+    });
+    await o.sink.lines(out);
   };
   for await (const chunk of o.input) {
     if (o.signal.aborted) break;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { defaultFormatter, type Formatter } from '../../src/output/format.ts';
 import { type GuardedFormatter, guardFormatter } from '../../src/output/guard.ts';
+import { formatSink } from '../../src/output/sink.ts';
 import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
 import { checkSeq, startPipeline } from './resilience/support.ts';
 
@@ -38,7 +39,9 @@ describe('a line the output cannot format', () => {
       (l) => notes.push(l),
       '--output json',
     );
-    const p = await startPipeline(await srv.writeKubeconfig(), /^fragile-/, () => ({ formatter: guarded }));
+    const p = await startPipeline(await srv.writeKubeconfig(), /^fragile-/, (_api, writer) => ({
+      sink: formatSink(guarded, writer),
+    }));
     try {
       const lines = Array.from(
         { length: 30 },

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { resolveKubeconfig } from '../../../src/config/kubeconfig.ts';
 import { createKubeApi } from '../../../src/kube/transport.ts';
 import { defaultFormatter } from '../../../src/output/format.ts';
+import { formatSink } from '../../../src/output/sink.ts';
 import { Writer } from '../../../src/output/writer.ts';
 import { TailManager } from '../../../src/tail/manager.ts';
 import { TargetSet } from '../../../src/targets/select.ts';
@@ -116,8 +117,7 @@ describe('partial failure', () => {
       const m = new TailManager(
         {
           api,
-          writer,
-          formatter: defaultFormatter({ color: false, showNamespace: false }),
+          sink: formatSink(defaultFormatter({ color: false, showNamespace: false }), writer),
           targets,
           onlyLogLines: true,
           follow: false,

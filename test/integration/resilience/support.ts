@@ -10,6 +10,7 @@ import { resolveKubeconfig } from '../../../src/config/kubeconfig.ts';
 import { watchPods } from '../../../src/kube/pod-watcher.ts';
 import { createKubeApi, type HttpKubeApi } from '../../../src/kube/transport.ts';
 import { defaultFormatter } from '../../../src/output/format.ts';
+import { formatSink } from '../../../src/output/sink.ts';
 import { Writer } from '../../../src/output/writer.ts';
 import { TailManager } from '../../../src/tail/manager.ts';
 import type { TailContext } from '../../../src/tail/tailer.ts';
@@ -194,7 +195,7 @@ export interface Pipeline {
 export async function startPipeline(
   kubeconfig: string,
   query: RegExp,
-  tail: (api: HttpKubeApi) => Partial<TailContext> = () => ({}),
+  tail: (api: HttpKubeApi, writer: Writer) => Partial<TailContext> = () => ({}),
 ): Promise<Pipeline> {
   const kube = await resolveKubeconfig({
     kubeconfigFlag: kubeconfig,
@@ -225,8 +226,7 @@ export async function startPipeline(
   const manager = new TailManager(
     {
       api,
-      writer,
-      formatter: defaultFormatter({ color: false, showNamespace: false }),
+      sink: formatSink(defaultFormatter({ color: false, showNamespace: false }), writer),
       targets,
       onlyLogLines: false,
       follow: true,
@@ -237,7 +237,7 @@ export async function startPipeline(
       backoff: { initialMs: 100, maxMs: 2000 },
       random: Math.random,
       report,
-      ...tail(api),
+      ...tail(api, writer),
     },
     root.signal,
     { deleteGraceMs: 1000 },

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { type KubeApi, KubeError, type LogOptions } from '../../../src/kube/api.ts';
 import { defaultFormatter } from '../../../src/output/format.ts';
+import { formatSink } from '../../../src/output/sink.ts';
 import { Writer } from '../../../src/output/writer.ts';
 import { CONTINUED, tailTarget } from '../../../src/tail/tailer.ts';
 import type { Target } from '../../../src/targets/types.ts';
@@ -64,8 +65,10 @@ async function tail(
     T,
     {
       api: counted,
-      writer: new Writer({ out, err: new PassThrough() }),
-      formatter: defaultFormatter({ color: false, showNamespace: false }),
+      sink: formatSink(
+        defaultFormatter({ color: false, showNamespace: false }),
+        new Writer({ out, err: new PassThrough() }),
+      ),
       targets: { status: () => (served < script.length ? 'active' : 'terminated') },
       onlyLogLines: true,
       follow: true,
