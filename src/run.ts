@@ -82,6 +82,7 @@ async function formatterFor(
       localZone: deps.env['TZ'] || Intl.DateTimeFormat().resolvedOptions().timeZone,
       stdin: cfg.stdin,
       report,
+      sanitize: deps.stdout.isTTY === true || cfg.sanitize,
     });
   } catch (e) {
     if (e instanceof TemplateError) throw new UserError(`unable to parse template: ${e.message}`, 2);

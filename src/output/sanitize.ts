@@ -262,6 +262,18 @@ export function sanitizeText(text: string, allowSgr: boolean, ownSgr?: ReadonlyS
     .join('\n');
 }
 
+/** Code points JSON text may carry raw that a terminal acts on: DEL, C1 and the bidi controls. */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text (Go's encoding, which escapes C0 but not DEL, U+0080-U+009F or bidi controls) with those
+ * written as `\u` escapes: still valid JSON, decoding to the same values. Control characters can only
+ * be inside strings in valid JSON, so an escape is always read back as the character.
+ */
+export function sanitizeJSON(text: string): string {
+  return text.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A sanitizer for a run: undefined when output goes out byte-exact. */
 export function sanitizerFor(o: {
   stdoutIsTTY: boolean;
