@@ -11,10 +11,10 @@ import { watchPods } from './kube/pod-watcher.ts';
 import { createKubeApi } from './kube/transport.ts';
 import type { Pod } from './kube/types.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
-import { useColor } from './output/colors.ts';
+import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
 import type { Formatter } from './output/format.ts';
 import { makeFormatter } from './output/make-formatter.ts';
-import { sanitizerFor } from './output/sanitize.ts';
+import { sanitizerFor, textSanitizerFor } from './output/sanitize.ts';
 import { TemplateError } from './output/template/index.ts';
 import { Writer } from './output/writer.ts';
 import { runStdin } from './stdin.ts';
@@ -96,9 +96,21 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
   if (deps.signal.aborted) onSignal();
   deps.signal.addEventListener('abort', onSignal, { once: true });
   try {
-    const writer = new Writer({ out: deps.stdout, err: deps.stderr, onOutClosed: () => root.abort('EPIPE') });
-    const report = (line: string) => void writer.err(`${line}\n`);
     const color = useColor(cfg.color, deps.stdout.isTTY === true, deps.env);
+    // Diagnostics quote the cluster (Status messages, names): sanitised when stderr itself is a terminal.
+    const errFilter = textSanitizerFor({
+      isTTY: deps.stderr.isTTY === true,
+      sanitizeFlag: cfg.sanitize,
+      color,
+      ownSgr: paletteSgr(buildPalette(cfg.podColors, cfg.containerColors)),
+    });
+    const writer = new Writer({
+      out: deps.stdout,
+      err: deps.stderr,
+      onOutClosed: () => root.abort('EPIPE'),
+      ...(errFilter ? { errFilter } : {}),
+    });
+    const report = (line: string) => void writer.err(`${line}\n`);
     const formatter = await formatterFor(cfg, deps, color, report);
     const sanitize = sanitizerFor({
       stdoutIsTTY: deps.stdout.isTTY === true,

@@ -284,3 +284,19 @@ export function sanitizerFor(o: {
   const allowSgr = o.color;
   return (line) => sanitize(line, allowSgr);
 }
+
+/**
+ * The sanitizer for diagnostics on one stream (stderr): undefined when that stream is not a terminal and
+ * --sanitize is not given. `color`: kstern colours its attach lines, so SGR colours pass; `ownSgr`: the
+ * palette's sequences, which pass whatever they hold.
+ */
+export function textSanitizerFor(o: {
+  isTTY: boolean;
+  sanitizeFlag: boolean;
+  color: boolean;
+  ownSgr?: ReadonlySet<string>;
+}): ((text: string) => string) | undefined {
+  if (!o.isTTY && !o.sanitizeFlag) return undefined;
+  const { color, ownSgr } = o;
+  return (text) => sanitizeText(text, color, ownSgr);
+}

@@ -11,7 +11,7 @@ const TITLE = '\x1b]0;pwned\x07';
 const E_OSC52 = '\\x1b]52;c;ZXZpbA==\\x07';
 const E_TITLE = '\\x1b]0;pwned\\x07';
 /** Anything a terminal acts on, other than SGR colours and the newline. */
-const CONTROL = /\x1b(?!\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL = /\x1b(?!\[[0-9;]*m)|[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe('terminal safety of metadata and diagnostics', () => {
   let srv: FakeApiServer;
@@ -59,5 +59,48 @@ describe('terminal safety of metadata and diagnostics', () => {
     const v = JSON.parse(r.out) as { nodeName: string; labels: Record<string, string> };
     assert.equal(v.nodeName, 'node\u009b2J');
     assert.equal(v.labels['app'], `shop${OSC52}`);
+  });
+
+  async function denied(args: string[], o: { tty?: boolean; stderrTty?: boolean }) {
+    const k = runKstern(['denied', '--kubeconfig', kubeconfig, '--no-follow', ...args], o);
+    await k.done;
+    return k.stderr();
+  }
+
+  it('a 403 Status message on a terminal stderr is escaped; kstern colours stay (point 6)', async () => {
+    const err = await denied(['--color', 'always'], { stderrTty: true });
+    assert.match(err, /failed to tail/);
+    assert.ok(err.includes(`mallory${E_TITLE}\\u202e`), JSON.stringify(err));
+    assert.ok(!CONTROL.test(err), JSON.stringify(err));
+    assert.ok(err.includes('\x1b[92;1m+\x1b[0;22m'), 'the coloured + of the attach line');
+  });
+
+  it('stderr follows its own isTTY: piped stderr stays byte-exact even when stdout is a terminal', async () => {
+    const err = await denied([], { tty: true, stderrTty: false });
+    assert.ok(err.includes(`mallory${TITLE}\u202e`), JSON.stringify(err));
+    const flagged = await denied(['--sanitize'], {});
+    assert.ok(!CONTROL.test(flagged), JSON.stringify(flagged));
+  });
+
+  it('a watch error on a terminal stderr is escaped (point 6)', async () => {
+    srv.denyNamespace('locked');
+    const k = runKstern(['meta', '--kubeconfig', kubeconfig, '-n', 'default,locked'], { stderrTty: true });
+    try {
+      await k.waitStderr((s) => s.includes('failed to watch pods in namespace locked'), 'the watch error');
+      assert.ok(k.stderr().includes(`mallory${E_TITLE}\\u202e`), JSON.stringify(k.stderr()));
+      assert.ok(!CONTROL.test(k.stderr()), JSON.stringify(k.stderr()));
+    } finally {
+      k.kill();
+      await k.done;
+    }
+  });
+
+  it('a fatal error printed by main on a terminal stderr is escaped (point 6)', async () => {
+    const k = runKstern(['meta', '--kubeconfig', kubeconfig, '--context', `ctx${TITLE}`], {
+      stderrTty: true,
+    });
+    assert.equal(await k.done, 1);
+    assert.ok(k.stderr().includes(`ctx${E_TITLE}`), JSON.stringify(k.stderr()));
+    assert.ok(!CONTROL.test(k.stderr()), JSON.stringify(k.stderr()));
   });
 });
