@@ -5,6 +5,7 @@ import { loadCommand } from './cli/load.ts';
 import type { Deps } from './deps.ts';
 import { UserError } from './errors.ts';
 import { KubeError } from './kube/api.ts';
+import { sanitizeText } from './output/sanitize.ts';
 import { run } from './run.ts';
 import { VERSION } from './version.ts';
 
@@ -20,6 +21,11 @@ function writeLine(stream: NodeJS.WritableStream, line: string): void {
 }
 
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
+  // Error messages may quote the cluster or a kubeconfig: sanitised when stderr is a terminal (or with
+  // --sanitize, once the flags are read). kstern does not colour them, so no SGR passes either.
+  let sanitizeFlag = false;
+  const fail = (line: string): void =>
+    writeLine(deps.stderr, deps.stderr.isTTY === true || sanitizeFlag ? sanitizeText(line, false) : line);
   try {
     // The hidden command the shell completion scripts call (see cli/completion.ts).
     if (argv[0] === '__complete') {
@@ -39,19 +45,20 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       deps.stdout.write(`version: ${VERSION}\n`);
       return 0;
     }
+    sanitizeFlag = cmd.config.sanitize;
     return await run(cmd.config, deps);
   } catch (e) {
     if (e instanceof UserError) {
-      writeLine(deps.stderr, `Error: ${e.message}`);
+      fail(`Error: ${e.message}`);
       return e.exitCode;
     }
     if (e instanceof KubeError) {
-      writeLine(deps.stderr, `Error: ${e.message}`);
+      fail(`Error: ${e.message}`);
       return 1;
     }
     const verbose = argv.some((a) => /^--verbosity(=|$)/.test(a));
-    writeLine(deps.stderr, `Error: ${e instanceof Error ? e.message : String(e)}`);
-    if (verbose && e instanceof Error && e.stack) writeLine(deps.stderr, e.stack);
+    fail(`Error: ${e instanceof Error ? e.message : String(e)}`);
+    if (verbose && e instanceof Error && e.stack) fail(e.stack);
     return 1;
   }
 }

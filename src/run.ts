@@ -11,11 +11,11 @@ import { watchPods } from './kube/pod-watcher.ts';
 import { createKubeApi } from './kube/transport.ts';
 import type { Pod } from './kube/types.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
-import { useColor } from './output/colors.ts';
+import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
 import { defaultFormatter, type Formatter } from './output/format.ts';
 import { type GuardedFormatter, guardFormatter } from './output/guard.ts';
 import { makeFormatter } from './output/make-formatter.ts';
-import { sanitizerFor } from './output/sanitize.ts';
+import { sanitizerFor, sanitizeText, textSanitizerFor } from './output/sanitize.ts';
 import { formatSink } from './output/sink.ts';
 import { TemplateError } from './output/template/index.ts';
 import { Writer } from './output/writer.ts';
@@ -76,6 +76,7 @@ async function formatterFor(
 ): Promise<GuardedFormatter> {
   const template = await templateText(cfg);
   const showNamespace = cfg.allNamespaces || cfg.namespaces.length > 1;
+  const sanitize = deps.stdout.isTTY === true || cfg.sanitize;
   let f: Formatter;
   try {
     f = makeFormatter({
@@ -86,13 +87,19 @@ async function formatterFor(
       localZone: deps.env['TZ'] || Intl.DateTimeFormat().resolvedOptions().timeZone,
       stdin: cfg.stdin,
       report,
+      sanitize,
     });
   } catch (e) {
     if (e instanceof TemplateError) throw new UserError(`unable to parse template: ${e.message}`, 2);
     throw e;
   }
   const what = template !== undefined ? 'the template' : `--output ${cfg.output}`;
-  return guardFormatter(f, defaultFormatter({ color, showNamespace }), report, what);
+  const fallback = defaultFormatter({
+    color,
+    showNamespace,
+    ...(sanitize ? { safeName: (name: string) => sanitizeText(name, false) } : {}),
+  });
+  return guardFormatter(f, fallback, report, what);
 }
 
 export async function run(cfg: Config, deps: Deps): Promise<number> {
@@ -101,14 +108,22 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
   if (deps.signal.aborted) onSignal();
   deps.signal.addEventListener('abort', onSignal, { once: true });
   try {
+    const color = useColor(cfg.color, deps.stdout.isTTY === true, deps.env);
+    // Diagnostics quote the cluster (Status messages, names): sanitised when stderr itself is a terminal.
+    const errFilter = textSanitizerFor({
+      isTTY: deps.stderr.isTTY === true,
+      sanitizeFlag: cfg.sanitize,
+      color,
+      ownSgr: paletteSgr(buildPalette(cfg.podColors, cfg.containerColors)),
+    });
     // stdout closed or broken: nothing more can be printed, so the run stops (quietly for EPIPE).
     const writer = new Writer({
       out: deps.stdout,
       err: deps.stderr,
       onOutClosed: () => root.abort('stdout closed'),
+      ...(errFilter ? { errFilter } : {}),
     });
     const report = (line: string) => void writer.err(`${line}\n`);
-    const color = useColor(cfg.color, deps.stdout.isTTY === true, deps.env);
     const formatter = await formatterFor(cfg, deps, color, report);
     const sanitize = sanitizerFor({
       stdoutIsTTY: deps.stdout.isTTY === true,

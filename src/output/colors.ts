@@ -32,8 +32,22 @@ const RESETS: Record<number, number> = { 1: 22, 2: 22, 3: 23, 4: 24, 5: 25, 6: 2
  * the 24-bit form is taken for Faint, exactly like fatih does).
  */
 export function sgrWrap(params: string, text: string): string {
-  const resets = params.split(';').map((p) => RESETS[Number.parseInt(p, 10)] ?? 0);
-  return `\x1b[${params}m${text}\x1b[${resets.join(';')}m`;
+  return `\x1b[${params}m${text}\x1b[${sgrResets(params)}m`;
+}
+
+/** The parameters of the reset sgrWrap writes after `params`: '31;1' → '0;22'. */
+export function sgrResets(params: string): string {
+  return params
+    .split(';')
+    .map((p) => RESETS[Number.parseInt(p, 10)] ?? 0)
+    .join(';');
+}
+
+/** The SGR parameter strings kstern writes for a palette: each colour and its reset (for the sanitiser). */
+export function paletteSgr(palette: Palette): Set<string> {
+  const own = new Set<string>();
+  for (const pair of palette) for (const p of pair) own.add(p).add(sgrResets(p));
+  return own;
 }
 
 /** The pod and container colours of a target: the pod name's pair, or with `diffContainer` the container's own. */

@@ -1,5 +1,6 @@
 // The default output: `[<ns> ]<pod> <container> <content>\n` on stdout, `± [<ns> ]<pod> › <container>\n`
-// on stderr. The per-target prefix is rendered once; each line is one Buffer.concat, content bytes untouched.
+// on stderr. The per-target prefix is rendered once (names made safe for a terminal when the sanitizer is
+// on); each line is one Buffer.concat, content bytes untouched.
 
 import type { LogLine } from '../tail/types.ts';
 import type { Target } from '../targets/types.ts';
@@ -22,6 +23,8 @@ export interface DefaultFormatOptions {
   diffContainer?: boolean;
   /** With --timestamps: renders the API timestamp, printed after the container as `<ts> `. */
   formatTimestamp?: (apiTimestamp: string) => string;
+  /** Makes a namespace, pod or container name safe for a terminal (when the sanitizer is on). */
+  safeName?: (name: string) => string;
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -52,9 +55,10 @@ export function defaultFormatter(o: DefaultFormatOptions): DefaultFormatter {
   function render(t: Target): Rendered {
     let r = cache.get(t);
     if (r) return r;
-    let ns = t.namespace;
-    let pod = t.pod;
-    let container = t.container;
+    const safe = o.safeName ?? ((s: string) => s);
+    let ns = safe(t.namespace);
+    let pod = safe(t.pod);
+    let container = safe(t.container);
     if (o.color) {
       const c = colorsFor(t.pod, t.container, palette, diff);
       ns = sgrWrap(c.pod, ns);

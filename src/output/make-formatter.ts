@@ -2,10 +2,11 @@
 // built-in outputs, or a user's Go template; then line filters (-i/-e) before and highlight (-H) after.
 import type { Config } from '../config/config.ts';
 import type { LogLine } from '../tail/types.ts';
-import { buildPalette, colorsFor } from './colors.ts';
+import { buildPalette, colorsFor, paletteSgr } from './colors.ts';
 import { compileHighlighter, compileLineFilter } from './filters.ts';
 import { defaultFormatter, type Formatter } from './format.ts';
 import { extjsonLine, jsonLine, rawLine } from './json-formats.ts';
+import { sanitizeJSON, sanitizeText } from './sanitize.ts';
 import { compileTemplate, type LogData } from './template/index.ts';
 import { timestampFormatter } from './timefmt.ts';
 
@@ -34,6 +35,13 @@ export interface FormatterOptions {
   stdin?: boolean;
   /** A diagnostic for stderr (template expansion failures). */
   report: (line: string) => void;
+  /**
+   * The sanitizer is on (stdout is a terminal, or --sanitize): what comes from the cluster besides the
+   * message (sanitised by the tailer) is made safe too. Names in the default prefix are escaped; a
+   * template's whole output is sanitised (its fields, and whatever it decodes from the message, e.g.
+   * with parseJSON), kstern's colours passing; JSON outputs get DEL, C1 and bidi controls as \u escapes.
+   */
+  sanitize?: boolean;
 }
 
 const MISSING = '[missing timestamp]';
@@ -49,7 +57,12 @@ export function makeFormatter(o: FormatterOptions): Formatter {
     palette,
     diffContainer: cfg.diffContainer,
     ...(formatTs ? { formatTimestamp: (ts: string) => formatTs(ts) ?? MISSING } : {}),
+    ...(o.sanitize ? { safeName: (name: string) => sanitizeText(name, false) } : {}),
   });
+  // kstern's own colours pass the sanitiser whatever --pod-colors holds; a log's SGR only if it colours.
+  const ownSgr = paletteSgr(palette);
+  const safeTemplate = o.sanitize ? (s: string) => sanitizeText(s, o.color, ownSgr) : (s: string) => s;
+  const safeJSON = o.sanitize ? sanitizeJSON : (s: string) => s;
   const keep = compileLineFilter({ include: [...cfg.include], exclude: [...cfg.exclude] });
   const json = o.template === undefined && cfg.output !== 'default' && cfg.output !== 'raw';
   // Highlighting puts escape bytes in the text: never inside JSON.
@@ -97,6 +110,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
         o.report(`expanding template failed: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       }
+      s = safeTemplate(s);
       return cfg.templateNoNewline || s.endsWith('\n') ? s : `${s}\n`;
     }
     const data = {
@@ -111,14 +125,16 @@ export function makeFormatter(o: FormatterOptions): Formatter {
     };
     switch (cfg.output) {
       case 'json':
-        return jsonLine(data);
+        return safeJSON(jsonLine(data));
       case 'extjson':
       case 'ppextjson':
-        return extjsonLine(data, {
-          pretty: cfg.output === 'ppextjson',
-          namespace: cfg.allNamespaces,
-          ...(timestamp ? { timestamp } : {}),
-        });
+        return safeJSON(
+          extjsonLine(data, {
+            pretty: cfg.output === 'ppextjson',
+            namespace: cfg.allNamespaces,
+            ...(timestamp ? { timestamp } : {}),
+          }),
+        );
       default:
         return rawLine(data);
     }

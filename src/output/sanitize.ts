@@ -1,95 +1,277 @@
 // Terminal safety. Log content is untrusted: a container can write escape sequences that, sent raw to a
 // terminal, rewrite the screen, move the cursor over earlier lines, set the window title (OSC 0/2), write
-// to the clipboard (OSC 52), hide text (CR, backspace, "conceal" via cursor moves) or, on some terminals,
-// answer back into the input (CVE-2021-25743 class, also kubectl's).
+// to the clipboard (OSC 52), hide text (CR, backspace, SGR 8 "conceal"), reorder what is shown (bidi
+// overrides, "Trojan Source") or, on some terminals, answer back into the input (CVE-2021-25743 class,
+// also kubectl's). The same holds for what comes from the cluster besides log lines (pod metadata in
+// templates, Status messages in diagnostics), so this module is used for those too.
 //
-// When stdout is a terminal (or with --sanitize), every such byte is shown escaped instead:
+// When the output is a terminal (or with --sanitize), every such byte is shown escaped instead:
 //   - C0 controls except TAB (0x00-0x1f, so also CR, BS, BEL) and DEL (0x7f) become `\xNN`;
 //     ESC becomes `\x1b`, so `ESC ] 52 ; …` prints as `\x1b]52;…`;
-//   - C1 controls encoded as UTF-8 (U+0080-U+009F, e.g. U+009B, an 8-bit CSI) become `\u00NN`;
-//   - with colour on, SGR sequences (`ESC [ <digits ; :> m`: colours, bold, reset) pass untouched, so
-//     coloured application logs stay coloured; every other ESC sequence is escaped.
+//   - raw bytes 0x80-0x9f that are not part of a valid UTF-8 sequence (an 8-bit C1 control such as 0x9b,
+//     CSI, on terminals that read them) become `\xNN`; other invalid UTF-8 bytes (0xa0-0xff) are kept;
+//   - C1 controls encoded as UTF-8 (U+0080-U+009F, e.g. U+009B) become `\u00NN`;
+//   - the bidi embedding/override/isolate controls U+202A-U+202E and U+2066-U+2069 become `\u202e` etc.;
+//   - with colour on (`allowSgr`), an SGR sequence passes untouched when all its parameters colour text:
+//       ``/0 (reset), 1 bold, 2 dim, 3 italic, 4 underline, 22 23 24 (their resets),
+//       30-37 39 40-47 49 90-97 100-107 (colours and default colours),
+//       38;5;n 48;5;n 38;2;r;g;b 48;2;r;g;b with n, r, g, b in 0-255, and the colon forms of the same
+//       (38:5:n, 38:2:r:g:b, 38:2:<colour space>:r:g:b);
+//     any other parameter (5/6 blink, 7 reverse, 8 conceal, 9 crossed-out, fonts, …) or any other ESC
+//     sequence is escaped whole. `ownSgr` adds sequences kstern itself writes (a --pod-colors list may
+//     hold any attribute); they pass too. When a line lets SGR through and does not end in the default
+//     state (a reset after the last colour), `ESC[0m` is appended, so no colour leaks into the next line.
 // Piped or redirected output is byte-exact unless --sanitize is given.
-// Cost: one scan of the line; a line without any control byte is returned as is (same Buffer).
+// Cost: one scan of the line; a line without any byte to look at (ASCII text, TAB, valid UTF-8 other
+// than the code points above) is returned as is (same Buffer).
 
 const ESC = 0x1b;
 const TAB = 0x09;
 const DEL = 0x7f;
 const HEX = '0123456789abcdef';
+const RESET = Buffer.from('\x1b[0m', 'latin1');
+/** Real SGR sequences are short; a long run of parameters is not worth trusting. */
+const MAX_SGR = 64;
 
 function escapeByte(b: number): string {
   return `\\x${HEX[b >> 4]}${HEX[b & 15]}`;
 }
 
-/** Length of an SGR sequence (`ESC [ [0-9;:]* m`) starting at `i`, or 0. */
-function sgrLength(buf: Buffer, i: number): number {
-  if (buf[i + 1] !== 0x5b) return 0; // '['
-  let j = i + 2;
-  // Real SGR sequences are short; a long run of parameters is not worth trusting.
-  const end = Math.min(buf.length, i + 64);
-  while (j < end) {
-    const c = buf[j]!;
-    if (c === 0x6d) return j - i + 1; // 'm'
-    if ((c >= 0x30 && c <= 0x39) || c === 0x3b || c === 0x3a) {
-      j++;
-      continue;
-    }
-    return 0;
+/**
+ * Length of the valid UTF-8 sequence (2-4 bytes, no overlong form, no surrogate, at most U+10FFFF)
+ * starting with the byte ≥ 0x80 at `i`, or 0 when it is not one.
+ */
+function utf8Length(buf: Buffer, i: number): number {
+  const b = buf[i]!;
+  const c1 = buf[i + 1];
+  if (c1 === undefined) return 0;
+  if (b >= 0xc2 && b <= 0xdf) return c1 >= 0x80 && c1 <= 0xbf ? 2 : 0;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (b >= 0xe0 && b <= 0xef) {
+    if (b === 0xe0) lo = 0xa0;
+    else if (b === 0xed) hi = 0x9f;
+    const c2 = buf[i + 2];
+    return c1 >= lo && c1 <= hi && c2 !== undefined && c2 >= 0x80 && c2 <= 0xbf ? 3 : 0;
+  }
+  if (b >= 0xf0 && b <= 0xf4) {
+    if (b === 0xf0) lo = 0x90;
+    else if (b === 0xf4) hi = 0x8f;
+    const c2 = buf[i + 2];
+    const c3 = buf[i + 3];
+    return c1 >= lo &&
+      c1 <= hi &&
+      c2 !== undefined &&
+      c2 >= 0x80 &&
+      c2 <= 0xbf &&
+      c3 !== undefined &&
+      c3 >= 0x80 &&
+      c3 <= 0xbf
+      ? 4
+      : 0;
   }
   return 0;
 }
 
-/** Whether byte `i` needs escaping (or an SGR check): the fast-path test. */
-function isSpecial(buf: Buffer, i: number): boolean {
+/** Whether the valid 2- or 3-byte sequence at `i` is a C1 control or a bidi control. */
+function isUnsafeCodePoint(buf: Buffer, i: number, len: number): boolean {
   const b = buf[i]!;
-  if (b < 0x20) return b !== TAB;
-  if (b === DEL) return true;
-  if (b === 0xc2) {
-    const n = buf[i + 1];
-    return n !== undefined && n >= 0x80 && n <= 0x9f;
-  }
-  return false;
+  const c1 = buf[i + 1]!;
+  if (len === 2) return b === 0xc2 && c1 <= 0x9f; // U+0080-U+009F
+  if (len !== 3 || b !== 0xe2) return false;
+  const c2 = buf[i + 2]!;
+  return (c1 === 0x80 && c2 >= 0xaa && c2 <= 0xae) || (c1 === 0x81 && c2 >= 0xa6 && c2 <= 0xa9);
 }
 
 /**
- * `line` with terminal control sequences shown escaped. `allowSgr`: keep SGR colour sequences (only
- * when kstern itself prints colour). Returns `line` itself when nothing needs escaping.
+ * Where the next byte to look at is, from `i`: a control byte, an ESC, a stray 0x80-0x9f byte, or the
+ * first byte of a C1 or bidi code point. `n` when there is none.
  */
-export function sanitize(line: Buffer, allowSgr: boolean): Buffer {
+function nextSpecial(buf: Buffer, i: number, n: number): number {
+  while (i < n) {
+    const b = buf[i]!;
+    if (b < 0x20) {
+      if (b !== TAB) return i;
+      i++;
+    } else if (b < 0x7f) i++;
+    else if (b === DEL) return i;
+    else if (b >= 0xc3 && b <= 0xdf && (buf[i + 1]! & 0xc0) === 0x80)
+      i += 2; // U+00C0-U+07FF
+    else if (b >= 0xe3 && b <= 0xec && (buf[i + 1]! & 0xc0) === 0x80 && (buf[i + 2]! & 0xc0) === 0x80)
+      i += 3; // U+3000-U+CFFF (CJK): the common 3-byte text, never a control
+    else {
+      const len = utf8Length(buf, i);
+      if (len === 0) {
+        if (b <= 0x9f) return i;
+        i++;
+      } else if (isUnsafeCodePoint(buf, i, len)) return i;
+      else i += len;
+    }
+  }
+  return n;
+}
+
+/** Whether an SGR parameter sets a colour or one of bold, dim, italic, underline (not 0, 38, 48). */
+function isColorParam(p: number): boolean {
+  return (
+    (p >= 1 && p <= 4) ||
+    (p >= 22 && p <= 24) ||
+    (p >= 30 && p <= 37) ||
+    p === 39 ||
+    (p >= 40 && p <= 47) ||
+    p === 49 ||
+    (p >= 90 && p <= 97) ||
+    (p >= 100 && p <= 107)
+  );
+}
+
+function byteValue(s: string | undefined): boolean {
+  return s !== undefined && s !== '' && Number(s) <= 255;
+}
+
+/** ITU T.416 colon form of a colour: 38:5:n, 38:2:r:g:b or 38:2:<colour space>:r:g:b (and 48). */
+function isColonColor(p: string): boolean {
+  const sub = p.split(':');
+  if (sub[0] !== '38' && sub[0] !== '48') return false;
+  if (sub[1] === '5') return sub.length === 3 && byteValue(sub[2]);
+  if (sub[1] !== '2') return false;
+  if (sub.length === 5) return sub.slice(2).every(byteValue);
+  return sub.length === 6 && (sub[2] === '' || byteValue(sub[2])) && sub.slice(3).every(byteValue);
+}
+
+/** What an SGR sequence leaves: colour 'set', the default state ('reset'), or the state as it was. */
+type SgrEffect = 'set' | 'reset' | 'keep';
+
+/**
+ * The effect of the SGR sequence with these parameters (digits, ';' and ':'), or undefined when one of
+ * them is not allowed. A sequence in `ownSgr` is allowed whatever it holds.
+ */
+function sgrEffect(params: string, ownSgr: ReadonlySet<string> | undefined): SgrEffect | undefined {
+  const own = ownSgr?.has(params) === true;
+  const ps = params.split(';');
+  let effect: SgrEffect = 'keep';
+  for (let k = 0; k < ps.length; k++) {
+    const p = ps[k]!;
+    if (p.includes(':')) {
+      if (!isColonColor(p)) return own ? 'set' : undefined;
+      effect = 'set';
+      continue;
+    }
+    const v = p === '' ? 0 : Number(p);
+    if (v === 38 || v === 48) {
+      // 38;5;n or 38;2;r;g;b: the values that follow belong to this parameter.
+      const count = ps[k + 1] === '5' ? 1 : ps[k + 1] === '2' ? 3 : 0;
+      const values = ps.slice(k + 2, k + 2 + count);
+      if (count === 0 || values.length !== count || !values.every(byteValue)) return own ? 'set' : undefined;
+      k += 1 + count;
+      effect = 'set';
+    } else if (v === 0) effect = 'reset';
+    else if (v === 22 || v === 23 || v === 24 || v === 39 || v === 49) {
+      // turns one attribute off: the state is otherwise what it was
+    } else if (own && v >= 25 && v <= 29) {
+      // fatih/color's other resets, in kstern's own colours
+    } else if (isColorParam(v) || own) effect = 'set';
+    else return undefined;
+  }
+  return effect;
+}
+
+/** The length and effect of an allowed SGR sequence (`ESC [ <params> m`) starting at `i`, or undefined. */
+function allowedSgr(
+  buf: Buffer,
+  i: number,
+  ownSgr: ReadonlySet<string> | undefined,
+): { len: number; effect: SgrEffect } | undefined {
+  if (buf[i + 1] !== 0x5b) return undefined; // '['
+  const end = Math.min(buf.length, i + MAX_SGR);
+  for (let j = i + 2; j < end; j++) {
+    const c = buf[j]!;
+    if (c === 0x6d) {
+      // 'm'
+      const effect = sgrEffect(buf.toString('latin1', i + 2, j), ownSgr);
+      return effect === undefined ? undefined : { len: j - i + 1, effect };
+    }
+    if (!((c >= 0x30 && c <= 0x39) || c === 0x3b || c === 0x3a)) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `line` (one line, without its newline) with terminal control sequences shown escaped. `allowSgr`: keep
+ * SGR colour sequences (only when kstern itself prints colour); `ownSgr`: SGR parameter strings kstern
+ * writes itself, allowed whatever they hold. Returns `line` itself when nothing needs escaping.
+ */
+export function sanitize(line: Buffer, allowSgr: boolean, ownSgr?: ReadonlySet<string>): Buffer {
   const n = line.length;
-  let i = 0;
-  for (; i < n; i++) if (isSpecial(line, i)) break;
+  let i = nextSpecial(line, 0, n);
   if (i === n) return line;
   const parts: (Buffer | string)[] = [];
   let start = 0;
   let changed = false;
+  let dirty = false;
   while (i < n) {
-    if (!isSpecial(line, i)) {
-      i++;
-      continue;
-    }
     const b = line[i]!;
     if (b === ESC && allowSgr) {
-      const len = sgrLength(line, i);
-      if (len > 0) {
-        i += len;
+      const sgr = allowedSgr(line, i, ownSgr);
+      if (sgr !== undefined) {
+        if (sgr.effect !== 'keep') dirty = sgr.effect === 'set';
+        i = nextSpecial(line, i + sgr.len, n);
         continue;
       }
     }
     if (start < i) parts.push(line.subarray(start, i));
-    if (b === 0xc2) {
-      parts.push(`\\u00${HEX[line[i + 1]! >> 4]}${HEX[line[i + 1]! & 15]}`);
-      i += 2;
-    } else {
+    if (b < 0x80) {
       parts.push(escapeByte(b));
       i++;
+    } else {
+      const len = utf8Length(line, i);
+      if (len === 0) {
+        parts.push(escapeByte(b)); // a stray 0x80-0x9f byte
+        i++;
+      } else {
+        // U+0080-U+009F or a bidi control: `\u` and the code point's 4 hex digits.
+        const cp = line.toString('utf8', i, i + len).codePointAt(0)!;
+        parts.push(`\\u${cp.toString(16).padStart(4, '0')}`);
+        i += len;
+      }
     }
     start = i;
     changed = true;
+    i = nextSpecial(line, i, n);
   }
-  if (!changed) return line;
+  if (!changed && !dirty) return line;
   if (start < n) parts.push(line.subarray(start));
+  if (dirty) parts.push(RESET);
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+}
+
+/** Characters a JS string may hold that `sanitize` changes (a lone surrogate is written as U+FFFD). */
+const UNSAFE_TEXT = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * `sanitize` for text that may hold several lines (a diagnostic, a template's output): each line is
+ * sanitised, the newlines between them are kept. Returns `text` itself when nothing needs escaping.
+ */
+export function sanitizeText(text: string, allowSgr: boolean, ownSgr?: ReadonlySet<string>): string {
+  if (!UNSAFE_TEXT.test(text)) return text;
+  return text
+    .split('\n')
+    .map((l) =>
+      UNSAFE_TEXT.test(l) ? sanitize(Buffer.from(l, 'utf8'), allowSgr, ownSgr).toString('utf8') : l,
+    )
+    .join('\n');
+}
+
+/** Code points JSON text may carry raw that a terminal acts on: DEL, C1 and the bidi controls. */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text (Go's encoding, which escapes C0 but not DEL, U+0080-U+009F or bidi controls) with those
+ * written as `\u` escapes: still valid JSON, decoding to the same values. Control characters can only
+ * be inside strings in valid JSON, so an escape is always read back as the character.
+ */
+export function sanitizeJSON(text: string): string {
+  return text.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A sanitizer for a run: undefined when output goes out byte-exact. */
@@ -101,4 +283,20 @@ export function sanitizerFor(o: {
   if (!o.stdoutIsTTY && !o.sanitizeFlag) return undefined;
   const allowSgr = o.color;
   return (line) => sanitize(line, allowSgr);
+}
+
+/**
+ * The sanitizer for diagnostics on one stream (stderr): undefined when that stream is not a terminal and
+ * --sanitize is not given. `color`: kstern colours its attach lines, so SGR colours pass; `ownSgr`: the
+ * palette's sequences, which pass whatever they hold.
+ */
+export function textSanitizerFor(o: {
+  isTTY: boolean;
+  sanitizeFlag: boolean;
+  color: boolean;
+  ownSgr?: ReadonlySet<string>;
+}): ((text: string) => string) | undefined {
+  if (!o.isTTY && !o.sanitizeFlag) return undefined;
+  const { color, ownSgr } = o;
+  return (text) => sanitizeText(text, color, ownSgr);
 }

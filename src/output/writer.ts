@@ -100,13 +100,17 @@ export interface WriterOptions {
   err: NodeJS.WritableStream;
   /** Called once when stdout is closed or broken (EPIPE, ENOSPC, ...): the run stops writing. */
   onOutClosed?: () => void;
+  /** Applied to every stderr write (terminal sanitising when stderr is a terminal, or --sanitize). */
+  errFilter?: (text: string) => string;
 }
 
 export class Writer {
   readonly #out: Channel;
   readonly #err: Channel;
+  readonly #errFilter: ((text: string) => string) | undefined;
 
   constructor(o: WriterOptions) {
+    this.#errFilter = o.errFilter;
     const onOutClosed = o.onOutClosed;
     this.#out = new Channel(o.out, () => onOutClosed?.());
     this.#err = new Channel(o.err, () => {});
@@ -120,9 +124,9 @@ export class Writer {
     return this.#out.write(chunk);
   }
 
-  /** The same for stderr; a closed or broken stderr is ignored silently. */
+  /** The same for stderr, through `errFilter`; a closed or broken stderr is ignored silently. */
   err(line: string): Promise<void> {
-    return this.#err.write(line);
+    return this.#err.write(this.#errFilter ? this.#errFilter(line) : line);
   }
 
   /** Resolves when everything written so far has been handed to the OS (or the stream is closed). */

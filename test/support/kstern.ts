@@ -92,13 +92,15 @@ export function runKstern(
   o: {
     env?: Record<string, string | undefined>;
     tty?: boolean;
+    /** stderr is a terminal (default: not). */
+    stderrTty?: boolean;
     homeDir?: string;
     stdin?: string | Buffer;
   } = {},
 ): InProcess {
   const c = capture();
   const stdout = Object.assign(new PassThrough(), { isTTY: o.tty ?? false });
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: o.stderrTty ?? false });
   stdout.on('data', (b: Buffer) => c.push('out', b));
   stderr.on('data', (b: Buffer) => c.push('err', b));
   const ac = new AbortController();

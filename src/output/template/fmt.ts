@@ -46,7 +46,7 @@ function fmtE(g: Digits, prec: number, e: string): string {
       b += g.d.slice(i, m);
       i = m;
     }
-    for (; i <= prec; i++) b += '0';
+    if (i <= prec) b += '0'.repeat(prec - i + 1);
   }
   let exp = g.d.length === 0 ? 0 : g.dp - 1;
   let sign = '+';
@@ -62,14 +62,15 @@ function fmtF(g: Digits, prec: number): string {
   if (g.dp > 0) {
     const m = Math.min(g.d.length, g.dp);
     b += g.d.slice(0, m);
-    for (let k = m; k < g.dp; k++) b += '0';
+    if (m < g.dp) b += '0'.repeat(g.dp - m);
   } else b = '0';
   if (prec > 0) {
-    b += '.';
-    for (let i = 1; i <= prec; i++) {
-      const j = g.dp + i - 1;
-      b += j >= 0 && j < g.d.length ? g.d[j] : '0';
-    }
+    // Fraction digit i (1-based) is g.d[g.dp + i - 1]: zeros before the digits (dp < 0), the digits
+    // that fall within prec, zeros after them. Built by slices: prec may be up to ~1e7.
+    const lead = Math.min(Math.max(-g.dp, 0), prec);
+    const from = Math.max(g.dp, 0);
+    const digits = g.d.slice(from, Math.max(from, Math.min(g.d.length, g.dp + prec)));
+    b += `.${'0'.repeat(lead)}${digits}${'0'.repeat(prec - lead - digits.length)}`;
   }
   return b;
 }
@@ -461,6 +462,34 @@ function formatArg(v: unknown, verb: string, f: Flags): string {
   return verb === 'v' || verb === 's' ? padStr(formatValue(v), f) : badVerb(verb, v);
 }
 
+/** Go fmt's tooLarge: widths and precisions are bounded by 1e6 in magnitude. */
+function tooLarge(x: number): boolean {
+  return x > 1e6 || x < -1e6;
+}
+
+/**
+ * Go fmt's parsenum: the decimal number at `start` (undefined if there is no digit). Like Go, a value
+ * over 1e6 before the next digit is an overflow: no number, and `next` is the end of the format (so the
+ * caller reports %!(NOVERB)). A number may still end up to 10000009 (eight digits after 1000000).
+ */
+function parsenum(format: string, start: number): { num: number | undefined; next: number } {
+  let num = 0;
+  let isnum = false;
+  let i = start;
+  for (; i < format.length && format[i]! >= '0' && format[i]! <= '9'; i++) {
+    if (tooLarge(num)) return { num: undefined, next: format.length };
+    num = num * 10 + (format.charCodeAt(i) - 48);
+    isnum = true;
+  }
+  return { num: isnum ? num : undefined, next: i };
+}
+
+/** Go fmt's intFromArg: an int argument of magnitude at most 1e6, else undefined (BADWIDTH/BADPREC). */
+function intFromArg(a: unknown): number | undefined {
+  if (typeof a !== 'bigint' || a > 1_000_000n || a < -1_000_000n) return undefined;
+  return Number(a);
+}
+
 /** fmt.Sprintf. */
 export function sprintf(format: string, args: readonly unknown[]): string {
   let b = '';
@@ -508,9 +537,9 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     if (format[i] === '*') {
       i++;
-      const a = args[argi++];
-      if (typeof a === 'bigint') {
-        f.width = Number(a);
+      const a = intFromArg(args[argi++]);
+      if (a !== undefined) {
+        f.width = a;
         if (f.width < 0) {
           f.minus = true;
           f.zero = false;
@@ -518,21 +547,21 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         }
       } else b += '%!(BADWIDTH)';
     } else {
-      const s = i;
-      while (i < n && format[i]! >= '0' && format[i]! <= '9') i++;
-      if (i > s) f.width = Number(format.slice(s, i));
+      const w = parsenum(format, i);
+      i = w.next;
+      if (w.num !== undefined) f.width = w.num;
     }
-    if (format[i] === '.') {
+    if (i + 1 < n && format[i] === '.') {
       i++;
       if (format[i] === '*') {
         i++;
-        const a = args[argi++];
-        if (typeof a === 'bigint' && a >= 0n) f.prec = Number(a);
+        const a = intFromArg(args[argi++]);
+        if (a !== undefined && a >= 0) f.prec = a;
         else b += '%!(BADPREC)';
       } else {
-        const s = i;
-        while (i < n && format[i]! >= '0' && format[i]! <= '9') i++;
-        f.prec = Number(format.slice(s, i) || '0');
+        const p = parsenum(format, i);
+        i = p.next;
+        f.prec = p.num ?? 0;
       }
     }
     if (i >= n) {
