@@ -14,23 +14,23 @@
 //      twice as long (up to `maxIdleMs`), so 1000 quiet containers cost a few requests per minute.
 //   4. A check has a deadline (`checkTimeoutMs`): a probe that hangs is aborted and counts as a failed
 //      check, so the stream is restarted (a hung probe must never leave a stream unchecked for good).
-import { sleep } from '../util/sleep.ts';
+import { type Clock, systemClock } from '../util/clock.ts';
 
 /** A token bucket: `take()` waits until a token is available. Shared by many callers, FIFO. */
 export class TokenBucket {
   readonly #ratePerSec: number;
   readonly #burst: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   #tokens: number;
   #last: number;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(ratePerSec: number, burst: number, now: () => number = () => performance.now()) {
+  constructor(ratePerSec: number, burst: number, clock: Clock = systemClock) {
     this.#ratePerSec = ratePerSec;
     this.#burst = Math.max(1, burst);
-    this.#now = now;
+    this.#clock = clock;
     this.#tokens = this.#burst;
-    this.#last = now();
+    this.#last = clock.now();
   }
 
   /** Resolves when a token was taken (or at once, without one, when `signal` aborts). */
@@ -47,7 +47,7 @@ export class TokenBucket {
   }
 
   #refill(): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#ratePerSec);
     this.#last = now;
   }
@@ -60,7 +60,7 @@ export class TokenBucket {
         this.#tokens -= 1;
         return;
       }
-      await sleep(Math.ceil(((1 - this.#tokens) / this.#ratePerSec) * 1000), signal);
+      await this.#clock.sleep(Math.ceil(((1 - this.#tokens) / this.#ratePerSec) * 1000), signal);
     }
   }
 }
@@ -78,7 +78,7 @@ export interface StallOptions {
   checkTimeoutMs?: number;
   /** PINGs the connection(s); rejects when one is dead (and destroys it). Undefined: no PING (HTTP/1.1). */
   ping?: (timeoutMs: number) => Promise<unknown>;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** What a tailer tells the monitor about one stream. */
@@ -119,10 +119,11 @@ export class StallMonitor {
   readonly #maxIdleMs: number;
   readonly #checkTimeoutMs: number;
   readonly #ping: ((timeoutMs: number) => Promise<unknown>) | undefined;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #probes: TokenBucket;
   readonly #entries = new Set<Entry>();
-  #timer: NodeJS.Timeout | undefined;
+  /** Stops the scan loop; set while it runs (while any stream is registered). */
+  #loop: AbortController | undefined;
   #pinging = false;
   /** Counters, for tests and -v. */
   readonly stats = { pings: 0, pingFailures: 0, checks: 0, checkTimeouts: 0, restarts: 0 };
@@ -133,13 +134,13 @@ export class StallMonitor {
     this.#maxIdleMs = Math.max(this.idleMs, o.maxIdleMs ?? 300_000);
     this.#checkTimeoutMs = o.checkTimeoutMs ?? 15_000;
     this.#ping = o.ping;
-    this.#now = o.now ?? (() => performance.now());
+    this.#clock = o.clock ?? systemClock;
     const rate = o.probesPerSecond ?? 5;
-    this.#probes = new TokenBucket(rate, rate * 2, this.#now);
+    this.#probes = new TokenBucket(rate, rate * 2, this.#clock);
   }
 
   register(h: StallHandlers): StreamWatch {
-    const now = this.#now();
+    const now = this.#clock.now();
     const monitor = this;
     const e: Entry = {
       h,
@@ -151,11 +152,11 @@ export class StallMonitor {
       ctl: new AbortController(),
       waiting() {
         e.isWaiting = true;
-        e.since = monitor.#now();
+        e.since = monitor.#clock.now();
       },
       busy() {
         e.isWaiting = false;
-        e.since = monitor.#now();
+        e.since = monitor.#clock.now();
         e.interval = monitor.idleMs;
       },
       get lastActivity() {
@@ -166,18 +167,28 @@ export class StallMonitor {
         e.closed = true;
         e.ctl.abort('closed');
         monitor.#entries.delete(e);
-        if (monitor.#entries.size === 0 && monitor.#timer !== undefined) {
-          clearInterval(monitor.#timer);
-          monitor.#timer = undefined;
+        if (monitor.#entries.size === 0) {
+          monitor.#loop?.abort();
+          monitor.#loop = undefined;
         }
       },
     };
     this.#entries.add(e);
-    if (this.#timer === undefined) {
-      this.#timer = setInterval(() => void this.#scan(), Math.max(20, Math.min(this.idleMs / 4, 5000)));
-      this.#timer.unref();
+    if (this.#loop === undefined) {
+      const loop = new AbortController();
+      this.#loop = loop;
+      void this.#scanLoop(loop.signal);
     }
     return e;
+  }
+
+  /** Scans every idleMs/4 (20 ms to 5 s) while streams are registered. */
+  async #scanLoop(signal: AbortSignal): Promise<void> {
+    const period = Math.max(20, Math.min(this.idleMs / 4, 5000));
+    while (!signal.aborted) {
+      await this.#clock.sleep(period, signal);
+      if (!signal.aborted) void this.#scan();
+    }
   }
 
   get size(): number {
@@ -186,7 +197,7 @@ export class StallMonitor {
 
   async #scan(): Promise<void> {
     if (this.#pinging) return;
-    const now = this.#now();
+    const now = this.#clock.now();
     const silent = [...this.#entries].filter(
       (e) => e.isWaiting && !e.checking && now - e.since >= e.interval,
     );
@@ -200,7 +211,7 @@ export class StallMonitor {
         // The dead session was destroyed: its streams fail now and resume on their own. Give the
         // silent streams a fresh period (those on a healthy session are checked next time).
         this.stats.pingFailures++;
-        const t = this.#now();
+        const t = this.#clock.now();
         for (const e of silent) if (!e.closed) e.since = t;
         return;
       } finally {
@@ -215,13 +226,13 @@ export class StallMonitor {
     e.checking = true;
     try {
       await this.#probes.take(e.ctl.signal);
-      if (e.closed || !e.isWaiting || this.#now() - e.since < e.interval) return;
+      if (e.closed || !e.isWaiting || this.#clock.now() - e.since < e.interval) return;
       this.stats.checks++;
       const verdict = await this.#checkWithDeadline(e);
       if (e.closed) return;
       if (verdict !== 'ok') {
         this.stats.restarts++;
-        const silent = `no data for ${Math.round((this.#now() - e.since) / 1000)}s`;
+        const silent = `no data for ${Math.round((this.#clock.now() - e.since) / 1000)}s`;
         e.h.restart(
           verdict === 'timeout' ? `${silent}; its check got no answer in ${this.#checkTimeoutMs}ms` : silent,
         );
@@ -229,7 +240,7 @@ export class StallMonitor {
       }
       // Quiet for a good reason: look again after twice as long.
       e.interval = Math.min(e.interval * 2, this.#maxIdleMs);
-      e.since = this.#now();
+      e.since = this.#clock.now();
     } finally {
       e.checking = false;
     }
@@ -240,12 +251,11 @@ export class StallMonitor {
     const ctl = new AbortController();
     const onClose = () => ctl.abort(e.ctl.signal.reason);
     e.ctl.signal.addEventListener('abort', onClose, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => {
-        ctl.abort('check timed out');
-        resolve('timeout');
-      }, this.#checkTimeoutMs);
+    const timer = new AbortController();
+    const deadline = this.#clock.sleep(this.#checkTimeoutMs, timer.signal).then(() => {
+      if (timer.signal.aborted) return 'ok' as const; // the check finished first: this value is never used
+      ctl.abort('check timed out');
+      return 'timeout' as const;
     });
     try {
       // A check that fails (the probe request was refused) explains nothing either way: 'ok'.
@@ -253,7 +263,7 @@ export class StallMonitor {
       if (verdict === 'timeout') this.stats.checkTimeouts++;
       return verdict;
     } finally {
-      clearTimeout(timer);
+      timer.abort();
       e.ctl.signal.removeEventListener('abort', onClose);
     }
   }
