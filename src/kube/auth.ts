@@ -9,7 +9,7 @@
 // reloaded once a minute (token files and certificate files may rotate).
 import type { Agent } from 'node:http';
 import type { RequestOptions } from 'node:https';
-import { bufferFromFileOrString, KubeConfig, type User } from '@kubernetes/client-node';
+import { bufferFromFileOrString, type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
 import { KubeError } from './api.ts';
 
 export interface TlsMaterial {
@@ -86,6 +86,45 @@ function execCommand(user: User): string {
   return exec?.command ?? 'exec plugin';
 }
 
+/**
+ * client-node's agent for a cluster with a proxy-url (CONNECT tunnel, or SOCKS), carrying exactly `tls`.
+ * applyToHTTPSOptions builds its agent from the options it filled in itself, which have none of the
+ * cluster's TLS settings when the context has no user; so the agent is made from a kubeconfig that
+ * holds the final material as a cluster and a user of its own.
+ */
+async function proxyAgentFor(cluster: Cluster, tls: TlsMaterial): Promise<Agent> {
+  const b64 = (v: string | Buffer | undefined) =>
+    v === undefined ? undefined : Buffer.from(v).toString('base64');
+  const ca = b64(tls.ca);
+  const cert = b64(tls.cert);
+  const key = b64(tls.key);
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: 'proxied',
+        server: cluster.server,
+        skipTLSVerify: tls.rejectUnauthorized === false,
+        ...(cluster.proxyUrl === undefined ? {} : { proxyUrl: cluster.proxyUrl }),
+        ...(ca === undefined ? {} : { caData: ca }),
+        ...(tls.servername === undefined ? {} : { tlsServerName: tls.servername }),
+      },
+    ],
+    users: [
+      {
+        name: 'tls',
+        ...(cert === undefined ? {} : { certData: cert }),
+        ...(key === undefined ? {} : { keyData: key }),
+      },
+    ],
+    contexts: [{ name: 'proxied', cluster: 'proxied', user: 'tls' }],
+    currentContext: 'proxied',
+  });
+  const opts: RequestOptions = {};
+  await kc.applyToHTTPSOptions(opts);
+  return opts.agent as Agent;
+}
+
 function firstLine(s: string): string {
   return (
     s
@@ -103,6 +142,8 @@ export class KubeAuth {
   private cached: Promise<Credentials> | undefined;
   private expiresAt = 0;
   private generation = 0;
+  /** The proxy agent of the last load, reused while the TLS material stays the same. */
+  private proxy: { key: string; agent: Agent } | undefined;
 
   constructor(kc: KubeConfig, opts: AuthOptions = {}) {
     this.kc = kc;
@@ -196,7 +237,12 @@ export class KubeAuth {
       this.expiresAt = this.now() + this.reloadMs;
     }
     const creds: Credentials = { tls, headers, tlsKey };
-    if (cluster?.proxyUrl && opts.agent instanceof Object) creds.proxyAgent = opts.agent as Agent;
+    if (cluster?.proxyUrl) {
+      // Built here, from the final material: the agent applyToHTTPSOptions made may lack some of it.
+      const key = JSON.stringify([cluster.server, cluster.proxyUrl, tlsKey]);
+      if (this.proxy?.key !== key) this.proxy = { key, agent: await proxyAgentFor(cluster, tls) };
+      creds.proxyAgent = this.proxy.agent;
+    }
     return creds;
   }
 }
