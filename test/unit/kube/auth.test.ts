@@ -352,6 +352,21 @@ process.stdout.write(${CRED("'good-' + runs")});`,
   });
 });
 
+describe('KubeAuth with an exec plugin handing out a client certificate', () => {
+  it('puts the certificate and key in the TLS material, and no Authorization header', async () => {
+    const plugin = await script(
+      'cert-plugin',
+      "process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { clientCertificateData: 'CERT PEM', clientKeyData: 'KEY PEM' } }));",
+    );
+    const { auth } = await pluginAuth(plugin);
+    const c = await auth.get();
+    assert.equal(c.tls.cert, 'CERT PEM');
+    assert.equal(c.tls.key, 'KEY PEM');
+    assert.equal(c.headers['Authorization'], undefined);
+    assert.equal(c.proxyAgent, undefined);
+  });
+});
+
 describe('KubeAuth with static material', () => {
   it('gives TLS options and headers: CA, skip-verify, tls-server-name, basic auth, impersonation', async () => {
     const file = join(dir, 'static');
