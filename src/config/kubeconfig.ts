@@ -44,6 +44,8 @@ export interface ResolvedKube {
   requestTimeoutMs?: number;
   /** Impersonate-User / Impersonate-Group (--as / --as-group, or the user's as / as-groups). */
   impersonate?: { user?: string; groups?: string[] };
+  /** The environment exec credential plugins inherit (KubeconfigInput.env). */
+  env?: Record<string, string | undefined>;
 }
 
 type Raw = Record<string, unknown>;
@@ -180,19 +182,6 @@ function toCluster(n: Named): Cluster {
   };
 }
 
-/**
- * client-go tells exec plugins about the request in KUBERNETES_EXEC_INFO (some plugins require it);
- * client-node does not, but passes `exec.env` through, so add it there.
- */
-function withExecInfo(exec: Raw): Raw {
-  const apiVersion = str(exec['apiVersion']);
-  if (apiVersion === undefined) return exec;
-  const env = Array.isArray(exec['env']) ? (exec['env'] as unknown[]) : [];
-  if (env.some((e) => isObject(e) && e['name'] === 'KUBERNETES_EXEC_INFO')) return exec;
-  const info = JSON.stringify({ apiVersion, kind: 'ExecCredential', spec: { interactive: false } });
-  return { ...exec, env: [...env, { name: 'KUBERNETES_EXEC_INFO', value: info }] };
-}
-
 function toUser(n: Named): User {
   const b = n.body;
   const token = str(b['token']);
@@ -209,7 +198,7 @@ function toUser(n: Named): User {
     certFile: str(b['client-certificate']),
     keyData: str(b['client-key-data']),
     keyFile: str(b['client-key']),
-    exec: isObject(b['exec']) ? withExecInfo(b['exec']) : undefined,
+    exec: isObject(b['exec']) ? b['exec'] : undefined,
     authProvider,
     token,
     username: str(b['username']),
@@ -405,6 +394,7 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
     namespace: ctx.namespace ?? 'default',
     server: cluster.server,
     files,
+    env: input.env,
     ...(ov.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: ov.requestTimeoutMs }),
     ...(impersonate === undefined ? {} : { impersonate }),
   };

@@ -1,16 +1,19 @@
 // Auth material for the transport, from a client-node KubeConfig: TLS options (CA, client cert/key,
 // skip-verify, SNI name) and request headers (Authorization, Impersonate-User, Impersonate-Group).
 //
-// client-node 1.4.0 does the work (applyToHTTPSOptions runs exec plugins, reads token files, refreshes
-// OIDC), but its exec cache only works when the plugin returns an expirationTimestamp (otherwise it
-// spawns the plugin on every call), concurrent calls each spawn the plugin, and the cache cannot be
-// cleared. So this layer caches the material itself: one load at a time, reused until the exec
-// credential expires (or, without an expiry, until a 401 invalidates it), and for other users
-// reloaded once a minute (token files and certificate files may rotate).
+// client-node 1.4.0 does most of the work (applyToHTTPSOptions reads certificates and token files,
+// refreshes OIDC). Exec credential plugins are run here instead (exec-plugin.ts): client-node's
+// ExecAuth leaves the plugin's stdin open, has no time limit, cannot stop a plugin when kstern exits,
+// quotes a non-JSON answer in its error, runs the plugin on every call when the credential has no
+// expirationTimestamp, and cannot have its cache cleared. This layer caches the material itself: one
+// load at a time, reused until the exec credential expires (or, without an expiry, until a 401
+// invalidates it), and for other users reloaded once a minute (token files and certificates rotate).
 import type { Agent } from 'node:http';
 import type { RequestOptions } from 'node:https';
-import { bufferFromFileOrString, KubeConfig, type User } from '@kubernetes/client-node';
+import { isatty } from 'node:tty';
+import { bufferFromFileOrString, type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
 import { KubeError } from './api.ts';
+import { type ExecConfig, type ExecCredential, ExecPluginError, runExecPlugin } from './exec-plugin.ts';
 
 export interface TlsMaterial {
   ca?: string | Buffer;
@@ -38,9 +41,24 @@ export interface AuthOptions {
   reloadMs?: number;
   /** --as / --as-group (ResolvedKube.impersonate): replaces client-node's Impersonate-User. */
   impersonate?: { user?: string; groups?: string[] } | undefined;
+  /**
+   * Most time an exec plugin may take before it is killed. Default 5 minutes: longer than a browser
+   * or device-code login takes (kubelogin itself gives up after 3 minutes), short enough that an
+   * unattended run with a stuck plugin fails instead of waiting forever.
+   */
+  execTimeoutMs?: number;
+  /** The environment exec plugins inherit (ResolvedKube.env). Default: none. */
+  env?: Record<string, string | undefined> | undefined;
+  /** Whether standard input is a terminal, for interactive exec plugins. Default: isatty(0). */
+  stdinIsTTY?: boolean;
+  /** Receives exec plugins' stderr. Default: the plugin writes to kstern's stderr directly. */
+  execStderr?: (chunk: Buffer) => void;
 }
 
-/** A copy of `kc` with fresh authenticators (client-node keeps exec/token-file caches inside them). */
+/** See AuthOptions.execTimeoutMs. */
+export const DEFAULT_EXEC_TIMEOUT_MS = 5 * 60_000;
+
+/** A copy of `kc` with fresh authenticators (client-node keeps its token-file cache inside them). */
 function cloneKubeConfig(kc: KubeConfig): KubeConfig {
   const fresh = new KubeConfig();
   fresh.loadFromOptions({
@@ -52,38 +70,68 @@ function cloneKubeConfig(kc: KubeConfig): KubeConfig {
   return fresh;
 }
 
-function isExecUser(user: User | null): boolean {
-  if (user === null) return false;
-  if (user.exec) return true;
+/** The user's exec plugin config (`exec`, or the older `auth-provider` form), if it has one. */
+function execConfigOf(user: User | null): ExecConfig | undefined {
+  if (user === null) return undefined;
+  if (user.exec) return user.exec as ExecConfig;
   const ap = user.authProvider as { name?: string; config?: { exec?: unknown } } | undefined;
-  return ap?.name === 'exec' || ap?.config?.exec !== undefined;
+  const exec = ap?.config?.exec;
+  return typeof exec === 'object' && exec !== null ? (exec as ExecConfig) : undefined;
+}
+
+/** `kc` with the exec plugin taken off `user`: client-node then supplies everything else. */
+function withoutExec(kc: KubeConfig, user: User): KubeConfig {
+  const { exec: _exec, authProvider, ...rest } = user;
+  const ap = authProvider as { name?: string; config?: { exec?: unknown } } | undefined;
+  const keepProvider = ap !== undefined && ap.name !== 'exec' && ap.config?.exec === undefined;
+  const bare: User = keepProvider ? { ...rest, authProvider } : rest;
+  const out = new KubeConfig();
+  out.loadFromOptions({
+    clusters: kc.getClusters(),
+    users: kc.getUsers().map((u) => (u.name === user.name ? bare : u)),
+    contexts: kc.getContexts(),
+    currentContext: kc.getCurrentContext(),
+  });
+  return out;
 }
 
 /**
- * The expiry of the exec credential client-node just cached for `user`, read from its (private)
- * ExecAuth cache. undefined when there is none or the shape is not what 1.4.0 has.
+ * client-node's agent for a cluster with a proxy-url (CONNECT tunnel, or SOCKS), carrying exactly `tls`.
+ * applyToHTTPSOptions builds its agent from the options it filled in itself, which have none of the
+ * cluster's TLS settings when the context has no user; so the agent is made from a kubeconfig that
+ * holds the final material as a cluster and a user of its own.
  */
-function execExpiry(kc: KubeConfig, user: User): number | undefined {
-  const auths = (kc as unknown as { authenticators?: unknown }).authenticators;
-  if (!Array.isArray(auths)) return undefined;
-  for (const a of auths) {
-    const cache = (a as { tokenCache?: Record<string, { status?: { expirationTimestamp?: string } } | null> })
-      .tokenCache;
-    if (cache === undefined || cache === null || typeof cache !== 'object') continue;
-    const ts = cache[user.name]?.status?.expirationTimestamp;
-    if (typeof ts !== 'string') return undefined;
-    const t = Date.parse(ts);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return undefined;
-}
-
-function execCommand(user: User): string {
-  const exec = (user.exec ??
-    (user.authProvider as { config?: { exec?: unknown } } | undefined)?.config?.exec) as
-    | { command?: string; installHint?: string }
-    | undefined;
-  return exec?.command ?? 'exec plugin';
+async function proxyAgentFor(cluster: Cluster, tls: TlsMaterial): Promise<Agent> {
+  const b64 = (v: string | Buffer | undefined) =>
+    v === undefined ? undefined : Buffer.from(v).toString('base64');
+  const ca = b64(tls.ca);
+  const cert = b64(tls.cert);
+  const key = b64(tls.key);
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: 'proxied',
+        server: cluster.server,
+        skipTLSVerify: tls.rejectUnauthorized === false,
+        ...(cluster.proxyUrl === undefined ? {} : { proxyUrl: cluster.proxyUrl }),
+        ...(ca === undefined ? {} : { caData: ca }),
+        ...(tls.servername === undefined ? {} : { tlsServerName: tls.servername }),
+      },
+    ],
+    users: [
+      {
+        name: 'tls',
+        ...(cert === undefined ? {} : { certData: cert }),
+        ...(key === undefined ? {} : { keyData: key }),
+      },
+    ],
+    contexts: [{ name: 'proxied', cluster: 'proxied', user: 'tls' }],
+    currentContext: 'proxied',
+  });
+  const opts: RequestOptions = {};
+  await kc.applyToHTTPSOptions(opts);
+  return opts.agent as Agent;
 }
 
 function firstLine(s: string): string {
@@ -100,19 +148,34 @@ export class KubeAuth {
   private readonly now: () => number;
   private readonly reloadMs: number;
   private readonly impersonate: AuthOptions['impersonate'];
+  private readonly execTimeoutMs: number;
+  private readonly env: Record<string, string | undefined>;
+  private readonly stdinIsTTY: boolean;
+  private readonly execStderr: AuthOptions['execStderr'];
+  /** Aborted by close(): kills a running exec plugin. */
+  private readonly closing = new AbortController();
   private cached: Promise<Credentials> | undefined;
   private expiresAt = 0;
   private generation = 0;
+  /** The proxy agent of the last load, reused while the TLS material stays the same. */
+  private proxy: { key: string; agent: Agent } | undefined;
 
   constructor(kc: KubeConfig, opts: AuthOptions = {}) {
     this.kc = kc;
     this.now = opts.now ?? Date.now;
     this.reloadMs = opts.reloadMs ?? 60_000;
     this.impersonate = opts.impersonate;
+    this.execTimeoutMs = opts.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    this.env = opts.env ?? {};
+    this.stdinIsTTY = opts.stdinIsTTY ?? isatty(0);
+    this.execStderr = opts.execStderr;
   }
 
   /** The current material; loads it (once, shared by concurrent callers) when missing or expired. */
   get(): Promise<Credentials> {
+    if (this.closing.signal.aborted) {
+      return Promise.reject(new KubeError('cannot get credentials: kstern is exiting', { status: 0 }));
+    }
     if (this.cached === undefined || this.now() >= this.expiresAt) {
       const gen = ++this.generation;
       const p = this.load();
@@ -133,10 +196,47 @@ export class KubeAuth {
     this.generation++;
   }
 
+  /** Kills a running exec plugin (a pending get() then fails) and closes the proxy agent. */
+  close(): void {
+    this.closing.abort();
+    this.proxy?.agent.destroy();
+    this.proxy = undefined;
+  }
+
+  /** Runs the user's exec plugin; its failures become one-line KubeErrors naming the user. */
+  private async execCredential(
+    exec: ExecConfig,
+    user: User,
+    cluster: Cluster | null,
+  ): Promise<ExecCredential> {
+    try {
+      return await runExecPlugin(exec, {
+        env: this.env,
+        stdinIsTTY: this.stdinIsTTY,
+        timeoutMs: this.execTimeoutMs,
+        signal: this.closing.signal,
+        stderr: this.execStderr,
+        cluster,
+      });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new KubeError(`cannot get credentials for user "${user.name}": ${msg}`, {
+        status: 0,
+        code: e instanceof ExecPluginError ? e.code : 'ECREDENTIALS',
+      });
+    }
+  }
+
   private async load(): Promise<Credentials> {
-    const kc = this.kc;
+    let kc = this.kc;
     const user = kc.getCurrentUser();
     const cluster = kc.getCurrentCluster();
+    const exec = execConfigOf(user);
+    let cred: ExecCredential | undefined;
+    if (exec !== undefined && user !== null) {
+      cred = await this.execCredential(exec, user, cluster);
+      kc = withoutExec(kc, user);
+    }
     const opts: RequestOptions = { headers: {} };
     try {
       await kc.applyToHTTPSOptions(opts);
@@ -147,13 +247,18 @@ export class KubeAuth {
       const httpRefused = cluster?.server.startsWith('http:') && /HTTP protocol is not allowed/.test(msg);
       if (!httpRefused) {
         const who = user === null ? '' : ` for user "${user.name}"`;
-        const what = isExecUser(user) && user !== null ? `: ${execCommand(user)} failed` : '';
-        throw new KubeError(`cannot get credentials${who}${what}: ${firstLine(msg) || 'unknown error'}`, {
+        throw new KubeError(`cannot get credentials${who}: ${firstLine(msg) || 'unknown error'}`, {
           status: 0,
           code: (e as NodeJS.ErrnoException).code ?? 'ECREDENTIALS',
           cause: e,
         });
       }
+    }
+    if (cred !== undefined) {
+      // Like client-node's ExecAuth: the plugin's certificate replaces the user's; a token in the
+      // kubeconfig wins over the plugin's.
+      if (cred.cert !== undefined) opts.cert = cred.cert;
+      if (cred.key !== undefined) opts.key = cred.key;
     }
     const headers: Credentials['headers'] = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) {
@@ -161,6 +266,7 @@ export class KubeAuth {
       // Token files usually end with a newline, which is not allowed in a header value.
       headers[k] = (Array.isArray(v) ? v.join(', ') : String(v)).trim();
     }
+    if (cred?.token !== undefined) headers['Authorization'] ??= `Bearer ${cred.token}`;
     const imp = this.impersonate;
     if (imp?.user !== undefined) headers['Impersonate-User'] = imp.user;
     if (imp?.groups !== undefined && imp.groups.length > 0) headers['Impersonate-Group'] = [...imp.groups];
@@ -190,13 +296,18 @@ export class KubeAuth {
       tls.rejectUnauthorized ?? true,
       tls.servername ?? '',
     ]);
-    if (user !== null && isExecUser(user)) {
-      this.expiresAt = execExpiry(kc, user) ?? Number.POSITIVE_INFINITY;
+    if (cred !== undefined) {
+      this.expiresAt = cred.expiresAt ?? Number.POSITIVE_INFINITY;
     } else {
       this.expiresAt = this.now() + this.reloadMs;
     }
     const creds: Credentials = { tls, headers, tlsKey };
-    if (cluster?.proxyUrl && opts.agent instanceof Object) creds.proxyAgent = opts.agent as Agent;
+    if (cluster?.proxyUrl) {
+      // Built here, from the final material: the agent applyToHTTPSOptions made may lack some of it.
+      const key = JSON.stringify([cluster.server, cluster.proxyUrl, tlsKey]);
+      if (this.proxy?.key !== key) this.proxy = { key, agent: await proxyAgentFor(cluster, tls) };
+      creds.proxyAgent = this.proxy.agent;
+    }
     return creds;
   }
 }

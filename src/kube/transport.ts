@@ -189,7 +189,7 @@ export class HttpKubeApi implements KubeApi {
     this.#host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     this.#tls = url.protocol === 'https:';
     this.#port = url.port === '' ? (this.#tls ? 443 : 80) : Number(url.port);
-    this.#auth = new KubeAuth(kube.kubeConfig, { impersonate: kube.impersonate });
+    this.#auth = new KubeAuth(kube.kubeConfig, { impersonate: kube.impersonate, env: kube.env });
     this.#verbosity = opts.verbosity ?? 0;
     this.#log = opts.log ?? (() => {});
     this.#listPageSize = opts.listPageSize ?? 500;
@@ -238,6 +238,7 @@ export class HttpKubeApi implements KubeApi {
 
   close(): void {
     this.#closed = true;
+    this.#auth.close(); // kills an exec plugin still running
     this.#pool.close();
     this.#agent?.agent.destroy();
     this.#agent = undefined;

@@ -1,12 +1,14 @@
 // Credentials: a 401 in the middle of a run (an expired exec-plugin token) refreshes the credential
 // once and retries; only a second 401 is an error.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFakeApiServer } from '../../fake-apiserver/index.ts';
 import { runKstern } from '../../support/kstern.ts';
+import { until } from '../../support/wait.ts';
 import { checkSeq, delay, writeKubeconfig } from './support.ts';
 
 const PLUGIN = `
@@ -19,6 +21,15 @@ process.stdout.write(JSON.stringify({
   status: { token: readFileSync(tokenFile, 'utf8').trim() },
 }));
 `;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'kstern-exec-'));
@@ -87,6 +98,61 @@ describe('credentials', () => {
     } finally {
       k.kill();
       await k.done;
+      await srv.close();
+    }
+  });
+
+  it('a run stopped while the exec plugin still runs (SIGTERM) kills the plugin', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kstern-exec-'));
+    const plugin = join(dir, 'hang.mjs');
+    const pidFile = join(dir, 'pid');
+    await writeFile(
+      plugin,
+      `import { writeFileSync } from 'node:fs';
+writeFileSync(process.argv[2], String(process.pid));
+setInterval(() => {}, 1000);
+`,
+    );
+    const srv = await startFakeApiServer();
+    const kubeconfig = await writeKubeconfig(srv, {
+      exec: { command: process.execPath, args: [plugin, pidFile] },
+    });
+    const k = runKstern(['cred', '--kubeconfig', kubeconfig]);
+    let pid = 0;
+    try {
+      await until(
+        () => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '',
+        'the plugin to start',
+        15_000,
+      );
+      pid = Number(readFileSync(pidFile, 'utf8'));
+      assert.ok(alive(pid));
+      k.kill('SIGTERM');
+      assert.equal(await k.done, 143);
+      await until(() => !alive(pid), `plugin process ${pid} to be gone`, 5000);
+      assert.equal(k.stderr().includes('    at '), false, k.stderr());
+    } finally {
+      k.kill();
+      await k.done;
+      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+      await srv.close();
+    }
+  });
+
+  it('a plugin that prints a token instead of an ExecCredential: one line, exit 1, the token not shown', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kstern-exec-'));
+    const plugin = join(dir, 'raw.mjs');
+    await writeFile(plugin, `process.stdout.write('eyJhbGciOiJSUzI1NiJ9.kstern-raw-token\\n');\n`);
+    const srv = await startFakeApiServer();
+    const kubeconfig = await writeKubeconfig(srv, { exec: { command: process.execPath, args: [plugin] } });
+    const k = runKstern(['cred', '--kubeconfig', kubeconfig]);
+    try {
+      assert.equal(await k.done, 1);
+      assert.equal(
+        k.stderr(),
+        `Error: cannot get credentials for user "u": exec plugin "${process.execPath}" printed invalid JSON on stdout (an ExecCredential was expected)\n`,
+      );
+    } finally {
       await srv.close();
     }
   });

@@ -173,7 +173,7 @@ describe('resolveKubeconfig: which files', () => {
     assert.deepEqual(u?.authProvider, { name: 'tokenFile', config: { tokenFile: join(d, 'tok') } });
   });
 
-  it('passes KUBERNETES_EXEC_INFO to exec plugins', async () => {
+  it('resolves a relative exec command against the kubeconfig folder (the plugin gets KUBERNETES_EXEC_INFO when run: auth.test.ts)', async () => {
     const f = await file({
       clusters: [{ name: 'c', cluster: { server: 'https://x:6443' } }],
       users: [
@@ -186,17 +186,9 @@ describe('resolveKubeconfig: which files', () => {
       'current-context': 'x',
     });
     const r = await resolveKubeconfig({ kubeconfigFlag: f, env: {}, homeDir: home() });
-    const exec = r.kubeConfig.getCurrentUser()?.exec as {
-      command: string;
-      env: { name: string; value: string }[];
-    };
+    const exec = r.kubeConfig.getCurrentUser()?.exec as { command: string; env?: unknown };
     assert.equal(exec.command, join(f, '..', 'bin/plug'));
-    const info = exec.env.find((e) => e.name === 'KUBERNETES_EXEC_INFO');
-    assert.deepEqual(JSON.parse(info?.value ?? '{}'), {
-      apiVersion: 'client.authentication.k8s.io/v1',
-      kind: 'ExecCredential',
-      spec: { interactive: false },
-    });
+    assert.equal(exec.env, undefined, 'the kubeconfig is passed on as written');
   });
 });
 

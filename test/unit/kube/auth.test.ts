@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import yaml from 'js-yaml';
 import { resolveKubeconfig } from '../../../src/config/kubeconfig.ts';
 import { KubeError } from '../../../src/kube/api.ts';
-import { KubeAuth } from '../../../src/kube/auth.ts';
+import { type AuthOptions, KubeAuth } from '../../../src/kube/auth.ts';
+import { until } from '../../support/wait.ts';
 
 let dir: string;
 let plugin: string;
@@ -35,6 +37,7 @@ after(async () => {
 
 async function execAuth(
   env: Record<string, string>,
+  opts: AuthOptions = {},
 ): Promise<{ auth: KubeAuth; runs: () => Promise<string[]> }> {
   const count = join(dir, `count-${++n}`);
   await writeFile(count, '');
@@ -62,7 +65,7 @@ async function execAuth(
   );
   const kube = await resolveKubeconfig({ kubeconfigFlag: file, env: {}, homeDir: dir });
   return {
-    auth: new KubeAuth(kube.kubeConfig),
+    auth: new KubeAuth(kube.kubeConfig, opts),
     runs: async () => (await readFile(count, 'utf8')).split('\n').filter((l) => l !== ''),
   };
 }
@@ -104,8 +107,9 @@ describe('KubeAuth with an exec plugin', () => {
     });
   });
 
-  it('a failing plugin is a KubeError with the first line of its stderr; the next get() tries again', async () => {
-    const { auth } = await execAuth({ FAIL: '1' });
+  it('a failing plugin is a KubeError naming it and its exit code, its stderr passed on; the next get() tries again', async () => {
+    const stderr: Buffer[] = [];
+    const { auth } = await execAuth({ FAIL: '1' }, { execStderr: (b) => stderr.push(b) });
     const err = await auth.get().then(
       () => assert.fail('expected a failure'),
       (e: unknown) => e,
@@ -114,9 +118,252 @@ describe('KubeAuth with an exec plugin', () => {
     assert.equal(err.status, 0);
     assert.equal(
       err.message,
-      `cannot get credentials for user "u": ${process.execPath} failed: boom: no credentials`,
+      `cannot get credentials for user "u": exec plugin "${process.execPath}" failed with exit code 1`,
     );
+    assert.equal(Buffer.concat(stderr).toString(), 'boom: no credentials\nmore detail\n');
     await assert.rejects(auth.get(), KubeError);
+  });
+});
+
+/** Writes an executable `#!/usr/bin/env node` script (CommonJS) named `name` into `dir`; returns its path. */
+async function script(name: string, body: string): Promise<string> {
+  const f = join(dir, name);
+  await writeFile(f, `#!/usr/bin/env node\n${body}\n`);
+  await chmod(f, 0o755);
+  return f;
+}
+
+/** The plugin writes its pid to $PID_FILE first thing. */
+const WRITE_PID = "require('node:fs').writeFileSync(process.env.PID_FILE, String(process.pid));";
+const CRED = (token: string) =>
+  `JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ${token}, ...(process.env.EXP ? { expirationTimestamp: process.env.EXP } : {}) } })`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * KubeAuth for a user whose exec plugin is `command` (looked up on PATH = the temp dir + node's dir),
+ * with `exec` fields added to its config and $PID_FILE / $COUNT_FILE set for the plugin.
+ */
+async function pluginAuth(
+  command: string,
+  exec: Record<string, unknown> = {},
+  opts: AuthOptions = {},
+  pluginEnv: Record<string, string> = {},
+): Promise<{ auth: KubeAuth; pid: () => Promise<number>; runs: () => Promise<number> }> {
+  const id = ++n;
+  const pidFile = join(dir, `pid-${id}`);
+  const countFile = join(dir, `count-${id}`);
+  await writeFile(countFile, '');
+  const file = join(dir, `config-${id}`);
+  await writeFile(
+    file,
+    yaml.dump({
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
+      users: [
+        {
+          name: 'u',
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1',
+              command,
+              args: ['--secret-arg=hunter2'],
+              interactiveMode: 'Never',
+              env: Object.entries({ PID_FILE: pidFile, COUNT_FILE: countFile, ...pluginEnv }).map(
+                ([name, value]) => ({ name, value }),
+              ),
+              ...exec,
+            },
+          },
+        },
+      ],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    }),
+  );
+  const env = { PATH: `${dir}:${dirname(process.execPath)}` };
+  const kube = await resolveKubeconfig({ kubeconfigFlag: file, env, homeDir: dir });
+  const auth = new KubeAuth(kube.kubeConfig, { env, stdinIsTTY: false, ...opts });
+  return {
+    auth,
+    pid: async () => {
+      await until(
+        () => {
+          try {
+            return readFileSync(pidFile, 'utf8') !== '';
+          } catch {
+            return false;
+          }
+        },
+        'the plugin to write its pid',
+        15_000,
+      );
+      return Number(await readFile(pidFile, 'utf8'));
+    },
+    runs: async () => (await readFile(countFile, 'utf8')).length,
+  };
+}
+
+async function failure(p: Promise<unknown>): Promise<KubeError> {
+  const e = await p.then(
+    () => assert.fail('expected a failure'),
+    (err: unknown) => err,
+  );
+  assert.ok(e instanceof KubeError, `expected a KubeError, got ${String(e)}`);
+  return e;
+}
+
+/** Each test on its own: a plugin that hangs must fail its test, not the whole suite. */
+const T = { timeout: 30_000 };
+
+describe('exec plugins are run safely', () => {
+  it(
+    'a plugin that hangs is killed after the time limit: one line naming it, the process gone',
+    T,
+    async () => {
+      const hang = await script('hang-plugin', `${WRITE_PID}\nsetInterval(() => {}, 1000);`);
+      const { auth, pid } = await pluginAuth(hang, {}, { execTimeoutMs: 3000 });
+      const got = failure(auth.get());
+      const p = await pid();
+      const e = await got;
+      assert.equal(
+        e.message,
+        `cannot get credentials for user "u": exec plugin "${hang}" did not finish within 3s and was stopped`,
+      );
+      assert.equal(e.code, 'ETIMEDOUT');
+      await until(() => !alive(p), `plugin process ${p} to be gone`, 5000);
+    },
+  );
+
+  it('close() (kstern exiting) kills a plugin still running; the pending get() fails', T, async () => {
+    const hang = await script('hang-plugin-2', `${WRITE_PID}\nsetInterval(() => {}, 1000);`);
+    const { auth, pid } = await pluginAuth(hang);
+    const got = failure(auth.get());
+    const p = await pid();
+    assert.ok(alive(p));
+    auth.close();
+    const e = await got;
+    assert.equal(
+      e.message,
+      `cannot get credentials for user "u": exec plugin "${hang}" was stopped: kstern is exiting`,
+    );
+    await until(() => !alive(p), `plugin process ${p} to be gone`, 5000);
+    await failure(auth.get());
+  });
+
+  for (const mode of ['Never', 'IfAvailable']) {
+    it(`a plugin that reads stdin sees EOF at once (interactiveMode ${mode}, no terminal)`, T, async () => {
+      const plugin = await script(
+        'stdin-plugin',
+        `let n = 0;
+process.stdin.on('data', (d) => { n += d.length; });
+process.stdin.on('end', () => process.stdout.write(${CRED("'stdin-bytes-' + n")}));`,
+      );
+      const { auth } = await pluginAuth(plugin, { interactiveMode: mode }, { execTimeoutMs: 20_000 });
+      assert.equal((await auth.get()).headers['Authorization'], 'Bearer stdin-bytes-0');
+    });
+  }
+
+  it(
+    'interactiveMode Always without a terminal is an error naming the plugin; it is not run',
+    T,
+    async () => {
+      await script('always-plugin', `require('node:fs').appendFileSync(process.env.COUNT_FILE, 'x');`);
+      const { auth, runs } = await pluginAuth('always-plugin', { interactiveMode: 'Always' });
+      const e = await failure(auth.get());
+      assert.equal(
+        e.message,
+        'cannot get credentials for user "u": exec plugin "always-plugin" needs a terminal (interactiveMode: Always) but standard input is not one',
+      );
+      assert.equal(await runs(), 0);
+    },
+  );
+
+  it(
+    'a plugin that prints something other than JSON: the error says so and quotes none of it',
+    T,
+    async () => {
+      const secret = 'eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2Vu.kstern-secret-signature';
+      const plugin = await script(
+        'nonjson-plugin',
+        `process.stdout.write(${JSON.stringify(`${secret}\n`)});`,
+      );
+      const { auth } = await pluginAuth(plugin);
+      const e = await failure(auth.get());
+      assert.equal(
+        e.message,
+        `cannot get credentials for user "u": exec plugin "${plugin}" printed invalid JSON on stdout (an ExecCredential was expected)`,
+      );
+      for (const part of [secret.slice(0, 10), 'c2VjcmV0', 'kstern-secret', 'eyJ', 'hunter2']) {
+        assert.ok(!e.message.includes(part), `the message quotes ${part}`);
+        assert.ok(!String(e.cause ?? '').includes(part), `the cause quotes ${part}`);
+      }
+    },
+  );
+
+  it('a plugin missing from PATH: the message names it and gives the installHint', T, async () => {
+    const { auth } = await pluginAuth('kstern-test-no-such-plugin', {
+      installHint: 'Install kstern-test-no-such-plugin with:\n  brew install no-such-plugin\n',
+    });
+    const e = await failure(auth.get());
+    assert.equal(
+      e.message,
+      'cannot get credentials for user "u": exec plugin "kstern-test-no-such-plugin" was not found (is it installed and on PATH?): Install kstern-test-no-such-plugin with: brew install no-such-plugin',
+    );
+    assert.equal(e.code, 'ENOENT');
+    const { auth: noHint } = await pluginAuth('kstern-test-no-such-plugin');
+    assert.equal(
+      (await failure(noHint.get())).message,
+      'cannot get credentials for user "u": exec plugin "kstern-test-no-such-plugin" was not found (is it installed and on PATH?)',
+    );
+  });
+
+  it('a good plugin found on PATH runs once and its credential is reused until it expires', T, async () => {
+    await script(
+      'good-plugin',
+      `const fs = require('node:fs');
+fs.appendFileSync(process.env.COUNT_FILE, 'x');
+const runs = fs.readFileSync(process.env.COUNT_FILE, 'utf8').length;
+process.stdout.write(${CRED("'good-' + runs")});`,
+    );
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    const { auth, runs } = await pluginAuth(
+      'good-plugin',
+      {},
+      { now: () => now },
+      { EXP: '2030-01-01T01:00:00Z' },
+    );
+    const all = await Promise.all([auth.get(), auth.get()]);
+    assert.deepEqual(
+      all.map((c) => c.headers['Authorization']),
+      ['Bearer good-1', 'Bearer good-1'],
+    );
+    now += 59 * 60_000;
+    assert.equal((await auth.get()).headers['Authorization'], 'Bearer good-1', 'still valid: not run again');
+    now += 60_000;
+    assert.equal((await auth.get()).headers['Authorization'], 'Bearer good-2', 'expired: run again');
+    assert.equal(await runs(), 2);
+  });
+});
+
+describe('KubeAuth with an exec plugin handing out a client certificate', () => {
+  it('puts the certificate and key in the TLS material, and no Authorization header', async () => {
+    const plugin = await script(
+      'cert-plugin',
+      "process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { clientCertificateData: 'CERT PEM', clientKeyData: 'KEY PEM' } }));",
+    );
+    const { auth } = await pluginAuth(plugin);
+    const c = await auth.get();
+    assert.equal(c.tls.cert, 'CERT PEM');
+    assert.equal(c.tls.key, 'KEY PEM');
+    assert.equal(c.headers['Authorization'], undefined);
+    assert.equal(c.proxyAgent, undefined);
   });
 });
 
