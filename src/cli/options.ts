@@ -233,7 +233,8 @@ export const OPTIONS: readonly OptionDef[] = [
     short: 's',
     kind: 'string',
     arg: 'duration',
-    description: 'Only lines newer than this Go duration (e.g. 15m, 1h30m, 300ms). Default: all.',
+    description:
+      'Only lines newer than this duration: Go syntax (15m, 1h30m, 300ms) or a number and a unit (2d, "2 days", 1.5h). Default: all.',
   },
   {
     long: 'since-time',
