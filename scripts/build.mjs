@@ -1,23 +1,12 @@
-// Bundles src/main.ts and its dependencies into one ESM file: dist/kstern.js.
-// One file loads several times faster than client-node's many modules.
-import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
+// Bundles src/main.ts and its dependencies into one ESM file, dist/kstern.js, and regenerates
+// THIRD_PARTY_NOTICES.md from what went into it. One file loads several times faster than
+// client-node's many modules, and it needs no node_modules: the package has no runtime dependencies.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { bundle } from './bundle.mjs';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-
-await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/kstern.js',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: 'linked',
-  legalComments: 'none',
-  logLevel: 'warning',
-  define: { KSTERN_VERSION: JSON.stringify(version) },
-  // Some CommonJS dependencies call require() on Node built-ins.
-  banner: {
-    js: "import { createRequire as __kstern_cr } from 'node:module'; const require = __kstern_cr(import.meta.url);",
-  },
-});
+const root = new URL('..', import.meta.url);
+const { js, notices } = await bundle();
+mkdirSync(new URL('dist/', root), { recursive: true });
+writeFileSync(new URL('dist/kstern.js', root), js);
+rmSync(new URL('dist/kstern.js.map', root), { force: true }); // left by earlier builds
+writeFileSync(new URL('THIRD_PARTY_NOTICES.md', root), notices);

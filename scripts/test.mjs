@@ -21,6 +21,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const extra = process.env.TEST_CONCURRENCY ? [`--test-concurrency=${process.env.TEST_CONCURRENCY}`] : [];
+// Node 20 reports TAP when stdout is not a terminal, Node 22+ the spec format: TAP on every Node, so CI
+// reads the same summary lines ("# pass N") on each.
+if (!process.stdout.isTTY) extra.push('--test-reporter=tap');
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...extra, ...files], {
   stdio: 'inherit',
 });

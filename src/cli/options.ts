@@ -68,9 +68,9 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'container-colors',
     kind: 'list',
-    arg: 'sgr',
+    arg: 'colors',
     description:
-      'SGR sequences for container names, comma-separated (e.g. 32,33,36); as many as --pod-colors. Default: the pod colours.',
+      'Colours for container names, comma-separated, in the forms of --pod-colors (e.g. 32,33,36 or cyan,#78dce8); as many as --pod-colors. Default: the pod colours.',
   },
   {
     long: 'container-state',
@@ -206,8 +206,9 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'pod-colors',
     kind: 'list',
-    arg: 'sgr',
-    description: 'SGR sequences for pod names, comma-separated (e.g. 91,92,93 or 38;2;255;97;136).',
+    arg: 'colors',
+    description:
+      'Colours for pod names, comma-separated: SGR sequences as stern takes them (91,92,93 or 38;2;255;97;136), names (red, cyanBright) or hex (#ff6188), shown in the nearest colour the terminal has.',
   },
   {
     long: 'prompt',
@@ -241,7 +242,8 @@ export const OPTIONS: readonly OptionDef[] = [
     short: 's',
     kind: 'string',
     arg: 'duration',
-    description: 'Only lines newer than this Go duration (e.g. 15m, 1h30m, 300ms). Default: all.',
+    description:
+      'Only lines newer than this duration: Go syntax (15m, 1h30m, 300ms) or a number and a unit (2d, "2 days", 1.5h). Default: all.',
   },
   {
     long: 'since-time',

@@ -2,7 +2,7 @@
 // with exit code 2 (usage) and one line naming the flag.
 import { Command as Commander, CommanderError, Option } from 'commander';
 import type { ColorMode, Command, Config, KubeOverrides, OutputFormat, Shell } from '../config/config.ts';
-import { parseGoDuration } from '../config/duration.ts';
+import { parseUserDuration } from '../config/duration.ts';
 import { parseResourceQuery } from '../config/kind.ts';
 import { parseSinceTime } from '../config/since-time.ts';
 import { compileUserRegex } from '../config/user-regex.ts';
@@ -144,7 +144,7 @@ function unique(list: readonly string[]): string[] {
 
 function duration(flag: string, value: string): number {
   try {
-    return parseGoDuration(value);
+    return parseUserDuration(value);
   } catch (e) {
     throw new UserError(`invalid value "${value}" for --${flag}: ${(e as Error).message}`, 2);
   }

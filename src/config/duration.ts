@@ -1,4 +1,6 @@
-// Go's time.ParseDuration (the syntax of stern's --since), exact to the nanosecond, same errors.
+// Go's time.ParseDuration (the syntax of stern's --since), exact to the nanosecond, same errors; and
+// beside it the human forms Go rejects, read by ms (`2d`, `2 days`, `1 week`).
+import ms from 'ms';
 
 const UNITS: Record<string, bigint> = {
   ns: 1n,
@@ -105,6 +107,28 @@ function quote(s: string): string {
     }
   }
   return `${out}"`;
+}
+
+/** A number with a unit, as ms reads it (`2d`, `2 days`, `1.5 hours`, `-3h`); a bare number is not one. */
+const HUMAN = /^-?(?:\d+)?\.?\d+ *[a-z]+$/i;
+
+/**
+ * Milliseconds of a duration typed by a user (--since): Go's syntax as stern takes it (`15m`, `1h30m`,
+ * `1.5h`, `300ms`), or else a number and a unit as ms reads them: `2d`, `2 days`, `1 week`, `90 mins`,
+ * `1y` (365.25 days). Anything else throws Go's error for it; a bare number (`10`) stays an error
+ * (Go's "missing unit": it is not milliseconds, as ms would read it).
+ */
+export function parseUserDuration(s: string): number {
+  try {
+    return parseGoDuration(s);
+  } catch (goError) {
+    const text = s.trim();
+    if (HUMAN.test(text)) {
+      const v = ms(text as ms.StringValue);
+      if (Number.isFinite(v)) return v;
+    }
+    throw goError;
+  }
 }
 
 /**

@@ -1,5 +1,8 @@
 // Colours as stern picks and writes them: FNV-1 of the pod name into a palette of (pod, container) SGR
 // pairs, wrapped the way fatih/color v1.19 does. Colours are SGR parameter strings such as '96' or '31;1'.
+// What the terminal can show (its colour level) and user colours given as names or hex go through chalk
+// (`new Chalk({ level })`, never its default instance, which reads argv and the environment itself).
+import { Chalk, type ForegroundColorName, foregroundColorNames } from 'chalk';
 
 export type Palette = readonly (readonly [pod: string, container: string])[];
 
@@ -62,46 +65,112 @@ export function colorsFor(
   return { pod: pair[0], container: containerPair[1] };
 }
 
+/** How many colours to write: 0 none, 1 the 16 ANSI colours, 2 the 256-colour palette, 3 truecolor. */
+export type ColorLevel = 0 | 1 | 2 | 3;
+
 /**
- * Whether to colour. `auto`: FORCE_COLOR wins when set ('0' or 'false' → off, anything else → on, as in
- * Node); otherwise a TTY, NO_COLOR unset or empty, and TERM not 'dumb'.
+ * FORCE_COLOR as Node reads it: '' or 'true' → 1, 'false' → 0, a number → that level (above 3 is 3),
+ * anything else turns colour on (1); unset → undefined.
  */
+function forcedLevel(v: string | undefined): ColorLevel | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'false') return 0;
+  const n = Number.parseInt(v, 10);
+  if (!Number.isFinite(n)) return 1;
+  return Math.max(0, Math.min(3, n)) as ColorLevel;
+}
+
+/**
+ * The colours a terminal shows, from its environment: truecolor with COLORTERM=truecolor or 24bit, kitty,
+ * Ghostty, WezTerm or iTerm; 256 with a TERM ending in -256color (or -256) and in Apple's Terminal;
+ * otherwise the 16 ANSI colours.
+ */
+function terminalLevel(env: Record<string, string | undefined>): 1 | 2 | 3 {
+  const colorterm = env['COLORTERM']?.toLowerCase();
+  const term = env['TERM']?.toLowerCase() ?? '';
+  const program = env['TERM_PROGRAM'];
+  if (colorterm === 'truecolor' || colorterm === '24bit') return 3;
+  if (term === 'xterm-kitty' || term === 'xterm-ghostty' || term === 'wezterm') return 3;
+  if (program === 'iTerm.app' || program === 'WezTerm' || program === 'ghostty') return 3;
+  if (/-256(color)?$/.test(term) || program === 'Apple_Terminal') return 2;
+  return 1;
+}
+
+/**
+ * The colour level to write at. `never`: 0. `always`: FORCE_COLOR's level when it is 1-3, else truecolor
+ * (user colours pass unchanged). `auto`: FORCE_COLOR wins when set (0 or 'false' → no colour);
+ * otherwise none unless a TTY with NO_COLOR unset or empty and TERM not 'dumb', and then what the
+ * terminal shows (terminalLevel).
+ */
+export function colorLevel(
+  mode: 'auto' | 'always' | 'never',
+  isTTY: boolean,
+  env: Record<string, string | undefined>,
+): ColorLevel {
+  if (mode === 'never') return 0;
+  const forced = forcedLevel(env['FORCE_COLOR']);
+  if (mode === 'always') return forced || 3;
+  if (forced !== undefined) return forced;
+  if (!isTTY || env['NO_COLOR'] || env['TERM'] === 'dumb') return 0;
+  return terminalLevel(env);
+}
+
+/** Whether to colour at all: colorLevel above 0. */
 export function useColor(
   mode: 'auto' | 'always' | 'never',
   isTTY: boolean,
   env: Record<string, string | undefined>,
 ): boolean {
-  if (mode === 'always') return true;
-  if (mode === 'never') return false;
-  const force = env['FORCE_COLOR'];
-  if (force !== undefined) return force !== '0' && force !== 'false';
-  return isTTY && !env['NO_COLOR'] && env['TERM'] !== 'dumb';
+  return colorLevel(mode, isTTY, env) > 0;
 }
 
 const SGR_PARAM = /^\d+$/;
 
 /**
- * `--pod-colors` / `--container-colors`: a comma list of SGR sequences, each `;`-separated integers 0–255
- * (spaces around parts ignored). Returns the normalised sequences, e.g. ' 4 ; 91 ' → '4;91'. An empty
- * string is an empty list.
+ * `--pod-colors` / `--container-colors`: a comma list of colours, each an SGR sequence as stern takes it
+ * (`;`-separated integers 0–255, spaces around parts ignored), a chalk colour name (`red`, `cyanBright`,
+ * `gray`; any case) or a hex colour (`#ff6188`, `#f68`). Returns SGR sequences: stern's normalised
+ * (' 4 ; 91 ' → '4;91'), names as chalk writes them (red → '31'), hex as truecolor ('38;2;255;97;136';
+ * downsampleSgr brings it to the terminal's level when the command is loaded). An empty string is an
+ * empty list.
  */
 export function parseColorList(s: string): string[] {
   if (s.trim() === '') return [];
-  return s.split(',').map((item) =>
-    item
-      .split(';')
-      .map((raw) => {
-        const part = raw.trim();
-        const n = SGR_PARAM.test(part) ? Number(part) : Number.NaN;
-        if (!(n <= 255)) {
-          throw new Error(
-            `invalid color "${item.trim()}": "${part}" is not an SGR parameter (an integer 0-255)`,
-          );
-        }
-        return String(n);
-      })
-      .join(';'),
-  );
+  return s.split(',').map((item) => colorSpec(item) ?? sgrSequence(item));
+}
+
+/** The SGR parameters chalk opens a styled 'x' with: '\x1b[38;5;204mx\x1b[39m' → '38;5;204'. */
+function openParams(styled: string): string {
+  return /^\x1b\[([\d;]+)m/.exec(styled)![1]!;
+}
+
+const TRUECOLOR = new Chalk({ level: 3 });
+const NAMES = new Map<string, ForegroundColorName>(foregroundColorNames.map((n) => [n.toLowerCase(), n]));
+const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+
+/** A colour name or hex colour as SGR parameters; undefined for anything else. */
+function colorSpec(item: string): string | undefined {
+  const s = item.trim();
+  if (HEX.test(s)) return openParams(TRUECOLOR.hex(s)('x'));
+  const name = NAMES.get(s.toLowerCase());
+  return name === undefined ? undefined : openParams(TRUECOLOR[name]('x'));
+}
+
+function sgrSequence(item: string): string {
+  return item
+    .split(';')
+    .map((raw) => {
+      const part = raw.trim();
+      const n = SGR_PARAM.test(part) ? Number(part) : Number.NaN;
+      if (!(n <= 255)) {
+        throw new Error(
+          `invalid color "${item.trim()}": "${part}" is not an SGR parameter (an integer 0-255), ` +
+            'and the color is not a name (red, cyanBright, ...) or a hex color (#ff6188)',
+        );
+      }
+      return String(n);
+    })
+    .join(';');
 }
 
 /** stern's parseColors: pair the lists; container colours default to the pod colours; none at all → default. */
@@ -118,4 +187,64 @@ export function buildPalette(
     throw new Error('pod-colors and container-colors must have the same length');
   }
   return podColors.map((p, i) => [p, containerColors[i]!]);
+}
+
+/** The RGB of a 256-colour palette index: the 16 ANSI colours (xterm's), the 6×6×6 cube, the greys. */
+function ansi256ToRgb(n: number): [number, number, number] {
+  if (n < 16) {
+    const base: [number, number, number][] = [
+      [0, 0, 0],
+      [205, 0, 0],
+      [0, 205, 0],
+      [205, 205, 0],
+      [0, 0, 238],
+      [205, 0, 205],
+      [0, 205, 205],
+      [229, 229, 229],
+      [127, 127, 127],
+      [255, 0, 0],
+      [0, 255, 0],
+      [255, 255, 0],
+      [92, 92, 255],
+      [255, 0, 255],
+      [0, 255, 255],
+      [255, 255, 255],
+    ];
+    return base[n]!;
+  }
+  if (n >= 232) {
+    const g = 8 + (n - 232) * 10;
+    return [g, g, g];
+  }
+  const steps = [0, 95, 135, 175, 215, 255];
+  const i = n - 16;
+  return [steps[Math.floor(i / 36)]!, steps[Math.floor(i / 6) % 6]!, steps[i % 6]!];
+}
+
+/**
+ * An SGR sequence as a terminal of `level` shows it: truecolor (`38;2;r;g;b`, `48;2;r;g;b`) becomes
+ * the nearest 256-colour code at level 2 and the nearest of the 16 ANSI colours at level 1, as chalk
+ * converts; 256-colour codes (`38;5;n`) become one of the 16 at level 1. Everything else (stern's
+ * 16-colour codes, bold, underline) is unchanged, as is anything at level 3 (and 0, which writes none).
+ */
+export function downsampleSgr(params: string, level: ColorLevel): string {
+  if (level === 0 || level === 3) return params;
+  const chalk = new Chalk({ level });
+  const p = params.split(';');
+  const out: string[] = [];
+  for (let i = 0; i < p.length; i++) {
+    const bg = p[i] === '48';
+    if ((p[i] === '38' || bg) && p[i + 1] === '2' && i + 4 < p.length) {
+      const [r, g, b] = [Number(p[i + 2]), Number(p[i + 3]), Number(p[i + 4])];
+      out.push(openParams((bg ? chalk.bgRgb(r, g, b) : chalk.rgb(r, g, b))('x')));
+      i += 4;
+    } else if ((p[i] === '38' || bg) && p[i + 1] === '5' && i + 2 < p.length && level === 1) {
+      const [r, g, b] = ansi256ToRgb(Number(p[i + 2]));
+      out.push(openParams((bg ? chalk.bgRgb(r, g, b) : chalk.rgb(r, g, b))('x')));
+      i += 2;
+    } else {
+      out.push(p[i]!);
+    }
+  }
+  return out.join(';');
 }

@@ -6,8 +6,10 @@
 //   KSTERN_DEMO_CMD='kubectl logs -f -l app=service --all-containers --prefix' tsx test/fake-apiserver/demo.ts
 //        runs that command line through /bin/sh instead (KUBECONFIG points at the fake cluster)
 //
-// Exits with the child's exit code; SIGINT/SIGTERM are forwarded to the child (which runs in its own
-// process group, so a terminal Ctrl-C reaches it exactly once).
+// A banner on stderr names the cluster's address, the command and its pid. Exits with the child's exit
+// code; SIGINT, SIGTERM and SIGHUP (the terminal closing) are forwarded to the child's process group
+// (it runs in its own, so a terminal's Ctrl-C reaches it exactly once), and the child is killed if it
+// has not ended 5 s later or when this process exits.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -170,6 +172,25 @@ export function runCluster(
   };
 }
 
+const SIGNAL_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+type DemoSignal = keyof typeof SIGNAL_CODES;
+
+/** The banner on stderr (stdout is the command's): where the cluster is and how to use it. */
+function banner(url: string, kubeconfig: string, running: string | undefined): string {
+  const lines = [
+    `kstern demo: a fake Kubernetes cluster at ${url}`,
+    '  3 pods of deployment/service (containers server, gateway); one pod is replaced every ~8 s',
+  ];
+  if (running !== undefined) lines.push(`  running: ${running}`);
+  lines.push(
+    `  your own kstern against it: KUBECONFIG=${kubeconfig} kstern service`,
+    '  (npm run demo -- --server-only serves the cluster alone)',
+    running === undefined ? '  Ctrl-C stops it.' : '  Ctrl-C (or closing the terminal) stops both.',
+    '',
+  );
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const serverOnly = argv.includes('--server-only');
@@ -178,6 +199,16 @@ async function main(): Promise<void> {
   const stopCluster = runCluster(srv);
   const kubeconfig = await srv.writeKubeconfig();
   let child: ChildProcess | undefined;
+  const childRunning = () => child?.pid !== undefined && child.exitCode === null && child.signalCode === null;
+  /** Signals the child's process group: the command and anything it started. */
+  const signalChild = (sig: NodeJS.Signals) => {
+    if (!childRunning()) return;
+    try {
+      process.kill(-child!.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
   let closing = false;
   const shutdown = async (code: number) => {
     if (closing) return;
@@ -186,42 +217,48 @@ async function main(): Promise<void> {
     await srv.close();
     process.exit(code);
   };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  // However this process ends, the command must not outlive the cluster it tails.
+  process.on('exit', () => signalChild('SIGTERM'));
+  for (const sig of Object.keys(SIGNAL_CODES) as DemoSignal[]) {
     process.on(sig, () => {
-      if (child?.pid && child.exitCode === null) child.kill(sig);
-      else void shutdown(sig === 'SIGINT' ? 130 : 143);
+      if (!childRunning()) {
+        void shutdown(SIGNAL_CODES[sig]);
+        return;
+      }
+      // The child runs in its own process group, so a terminal's Ctrl-C or hang-up reaches it only
+      // through here, exactly once. It exits after printing its detach lines; if it has not after 5 s
+      // (a hung terminal), it is killed.
+      signalChild(sig);
+      setTimeout(() => signalChild('SIGKILL'), 5000).unref();
     });
   }
   if (serverOnly) {
+    process.stderr.write(banner(srv.url, kubeconfig, undefined));
     process.stdout.write(`KUBECONFIG=${kubeconfig}\n`);
     return;
   }
   const env = { ...process.env, KUBECONFIG: kubeconfig };
   const custom = process.env['KSTERN_DEMO_CMD'];
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const bin = fileURLToPath(new URL('../../bin/kstern.js', import.meta.url));
+  const kstern = ['service', '--kubeconfig', kubeconfig, ...extra];
   child = custom
     ? spawn('/bin/sh', ['-c', [custom, ...extra.map(quote)].join(' ')], {
         stdio: 'inherit',
         env,
         detached: true,
       })
-    : spawn(
-        process.execPath,
-        [
-          fileURLToPath(new URL('../../bin/kstern.js', import.meta.url)),
-          'service',
-          '--kubeconfig',
-          kubeconfig,
-          ...extra,
-        ],
-        { stdio: 'inherit', env, detached: true },
-      );
+    : spawn(process.execPath, [bin, ...kstern], { stdio: 'inherit', env, detached: true });
+  const shown = custom
+    ? [custom, ...extra.map(quote)].join(' ')
+    : ['node', 'bin/kstern.js', ...kstern].join(' ');
+  process.stderr.write(banner(srv.url, kubeconfig, `${shown}   (pid ${child.pid})`));
   child.on('error', (e) => {
     process.stderr.write(`demo: cannot start the command: ${e.message}\n`);
     void shutdown(127);
   });
   child.on('exit', (code, signal) => {
-    const signals: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGKILL: 9, SIGPIPE: 13 };
+    const signals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGKILL: 9, SIGPIPE: 13 };
     void shutdown(code ?? 128 + (signal ? (signals[signal] ?? 1) : 1));
   });
 }

@@ -224,10 +224,19 @@ describe('time flags', () => {
     assert.equal((await once(['clock', '--timezone', 'Mars/Olympus'])).code, 2);
   });
 
+  it('--since also takes a number and a unit as people type them (2d, "2 days"), which Go rejects', async () => {
+    for (const since of ['2d', '2 days', '1.5 hours']) {
+      assert.deepEqual((await once(['clock', '--no-follow', '--since', since])).lines, [
+        'clock-1 c recent 1',
+        'clock-1 c recent 2',
+      ]);
+    }
+  });
+
   it('rejects a bad duration with the flag named', async () => {
-    const r = await once(['clock', '--since', '5 minutes']);
+    const r = await once(['clock', '--since', '5 parsecs']);
     assert.equal(r.code, 2);
-    assert.match(r.err, /^Error: invalid value "5 minutes" for --since: time: /);
+    assert.match(r.err, /^Error: invalid value "5 parsecs" for --since: time: /);
   });
 });
 

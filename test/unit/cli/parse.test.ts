@@ -158,7 +158,7 @@ describe('parseArgs', () => {
     ],
     [['x', '--since-time', 'yesterday'], /^invalid value "yesterday" for --since-time/],
     [['x', '--timezone', 'Mars/Olympus'], /Mars\/Olympus/],
-    [['x', '--pod-colors', 'red'], /pod-colors|red/],
+    [['x', '--pod-colors', 'crimson'], /--pod-colors.*invalid color "crimson"/],
     [['x', '--container-colors', '32'], /^pod-colors must not be empty$/],
     [['x', '--max-log-requests', '0'], /^--max-log-requests must be at least 1$/],
   ];

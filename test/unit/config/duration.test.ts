@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseGoDuration, parseGoDurationNs, sinceSecondsFor } from '../../../src/config/duration.ts';
+import {
+  parseGoDuration,
+  parseGoDurationNs,
+  parseUserDuration,
+  sinceSecondsFor,
+} from '../../../src/config/duration.ts';
 
 const ns = 1n;
 const us = 1000n * ns;
@@ -118,6 +123,44 @@ describe('parseGoDuration (milliseconds)', () => {
     ['0', 0],
   ];
   for (const [input, want] of cases) it(input, () => assert.equal(parseGoDuration(input), want));
+});
+
+describe('parseUserDuration (--since): Go syntax, or a number and a unit as ms reads them', () => {
+  const H = 3_600_000;
+  const cases: [string, number][] = [
+    // Go's syntax, exactly as Go reads it
+    ['15m', 15 * 60_000],
+    ['1h30m', 1.5 * H],
+    ['1.5h', 1.5 * H],
+    ['300ms', 300],
+    ['0', 0],
+    // what people type and Go rejects
+    ['2d', 48 * H],
+    ['2 days', 48 * H],
+    ['1 day', 24 * H],
+    ['.5d', 12 * H],
+    ['1.5 hours', 1.5 * H],
+    ['90 mins', 1.5 * H],
+    ['1w', 7 * 24 * H],
+    ['1 week', 7 * 24 * H],
+    ['2H', 2 * H],
+    [' 2d ', 48 * H],
+  ];
+  for (const [input, want] of cases) {
+    it(JSON.stringify(input), () => assert.equal(parseUserDuration(input), want));
+  }
+  const bad: [string, string][] = [
+    ['10', 'time: missing unit in duration "10"'], // not 10 ms, as ms alone would read it
+    ['5x', 'time: unknown unit "x" in duration "5x"'],
+    ['5 parsecs', 'time: unknown unit " parsecs" in duration "5 parsecs"'],
+    ['2 days 3 hours', 'time: unknown unit " days " in duration "2 days 3 hours"'],
+    ['yesterday', 'time: invalid duration "yesterday"'],
+    ['', 'time: invalid duration ""'],
+  ];
+  for (const [input, message] of bad) {
+    it(`rejects ${JSON.stringify(input)} with Go's error`, () =>
+      assert.throws(() => parseUserDuration(input), { message }));
+  }
 });
 
 describe('sinceSecondsFor', () => {

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   buildPalette,
+  colorLevel,
   colorsFor,
   DEFAULT_PALETTE,
+  downsampleSgr,
   fnv1_32,
   parseColorList,
   sgrWrap,
@@ -110,6 +112,81 @@ describe('useColor', () => {
   for (const c of cases) {
     it(`${c.mode} tty=${c.tty} ${JSON.stringify(c.env)} → ${c.want}`, () =>
       assert.equal(useColor(c.mode, c.tty, c.env), c.want));
+  }
+});
+
+describe('colorLevel: --color, TTY, NO_COLOR, FORCE_COLOR 0-3, TERM, COLORTERM', () => {
+  const cases: {
+    mode: 'auto' | 'always' | 'never';
+    tty: boolean;
+    env: Record<string, string | undefined>;
+    want: 0 | 1 | 2 | 3;
+  }[] = [
+    { mode: 'never', tty: true, env: { FORCE_COLOR: '3', COLORTERM: 'truecolor' }, want: 0 },
+    { mode: 'always', tty: false, env: {}, want: 3 }, // user colours pass unchanged
+    { mode: 'always', tty: false, env: { FORCE_COLOR: '1' }, want: 1 },
+    { mode: 'always', tty: false, env: { FORCE_COLOR: '2' }, want: 2 },
+    { mode: 'always', tty: false, env: { FORCE_COLOR: '0' }, want: 3 }, // --color always wins
+    { mode: 'auto', tty: false, env: {}, want: 0 },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '0' }, want: 0 },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '1' }, want: 1 },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '2' }, want: 2 },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '3' }, want: 3 },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '7' }, want: 3 },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: '' }, want: 1 },
+    { mode: 'auto', tty: false, env: { FORCE_COLOR: 'true' }, want: 1 },
+    { mode: 'auto', tty: true, env: { FORCE_COLOR: 'false' }, want: 0 },
+    { mode: 'auto', tty: true, env: { FORCE_COLOR: '1', COLORTERM: 'truecolor' }, want: 1 },
+    { mode: 'auto', tty: true, env: { TERM: 'xterm' }, want: 1 },
+    { mode: 'auto', tty: true, env: {}, want: 1 },
+    { mode: 'auto', tty: true, env: { TERM: 'xterm-256color' }, want: 2 },
+    { mode: 'auto', tty: true, env: { TERM: 'screen-256color' }, want: 2 },
+    { mode: 'auto', tty: true, env: { TERM: 'xterm-256color', COLORTERM: 'truecolor' }, want: 3 },
+    { mode: 'auto', tty: true, env: { TERM: 'xterm', COLORTERM: '24bit' }, want: 3 },
+    { mode: 'auto', tty: true, env: { TERM: 'xterm-kitty' }, want: 3 },
+    { mode: 'auto', tty: true, env: { TERM_PROGRAM: 'Apple_Terminal' }, want: 2 },
+    { mode: 'auto', tty: true, env: { TERM: 'dumb', COLORTERM: 'truecolor' }, want: 0 },
+    { mode: 'auto', tty: true, env: { NO_COLOR: '1', COLORTERM: 'truecolor' }, want: 0 },
+  ];
+  for (const c of cases) {
+    it(`${c.mode} tty=${c.tty} ${JSON.stringify(c.env)} → ${c.want}`, () =>
+      assert.equal(colorLevel(c.mode, c.tty, c.env), c.want));
+  }
+});
+
+describe('parseColorList: names and hex beside SGR codes', () => {
+  const ok: { s: string; want: string[] }[] = [
+    { s: 'red,green,cyanBright', want: ['31', '32', '96'] },
+    { s: 'RED, Gray ,grey', want: ['31', '90', '90'] },
+    { s: '#ff6188', want: ['38;2;255;97;136'] },
+    { s: '#F68', want: ['38;2;255;102;136'] },
+    { s: '91,#78dce8,magenta', want: ['91', '38;2;120;220;232', '35'] },
+  ];
+  for (const c of ok) it(JSON.stringify(c.s), () => assert.deepStrictEqual(parseColorList(c.s), c.want));
+  for (const s of ['crimson', '#ff618', '#gg6188', 'red;1'])
+    it(`rejects ${JSON.stringify(s)}`, () =>
+      assert.throws(() => parseColorList(s), /is not an SGR parameter .*a name \(red, .*a hex color/));
+});
+
+describe('downsampleSgr: to what the terminal shows, as chalk converts', () => {
+  const cases: { params: string; level: 0 | 1 | 2 | 3; want: string }[] = [
+    { params: '38;2;255;97;136', level: 3, want: '38;2;255;97;136' },
+    { params: '38;2;255;97;136', level: 2, want: '38;5;211' },
+    { params: '38;2;255;97;136', level: 1, want: '95' },
+    { params: '1;38;2;255;97;136', level: 2, want: '1;38;5;211' },
+    { params: '48;2;0;0;0', level: 1, want: '40' },
+    { params: '38;5;196', level: 2, want: '38;5;196' },
+    { params: '38;5;196', level: 1, want: '91' },
+    { params: '38;5;232', level: 1, want: '30' },
+    { params: '38;2;255;97;136', level: 0, want: '38;2;255;97;136' },
+    // stern's 16 colours and attributes never change
+    ...(['96', '36', '92;1', '4;31', '0'] as const).flatMap((p) =>
+      ([1, 2, 3] as const).map((level) => ({ params: p, level, want: p })),
+    ),
+  ];
+  for (const c of cases) {
+    it(`${c.params} at level ${c.level} → ${c.want}`, () =>
+      assert.equal(downsampleSgr(c.params, c.level), c.want));
   }
 });
 
