@@ -5,6 +5,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import http2, { type ClientHttp2Stream } from 'node:http2';
 import https from 'node:https';
 import type { ResolvedKube } from '../config/kubeconfig.ts';
+import { clampDelay } from '../util/sleep.ts';
 import { VERSION } from '../version.ts';
 import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
 import { type Credentials, KubeAuth } from './auth.ts';
@@ -26,7 +27,10 @@ export interface TransportOptions {
   streamWindowBytes?: number;
   /** Page size for listPods (`limit`). Default 500. */
   listPageSize?: number;
-  /** Limit for list/get requests (not watches or log streams). Default: ResolvedKube.requestTimeoutMs. */
+  /**
+   * Limit for list/get requests (not watches or log streams). Default: ResolvedKube.requestTimeoutMs.
+   * Above 2^31-1 ms (about 24.8 days) it counts as that (node's longest timer).
+   */
   requestTimeoutMs?: number;
 }
 
@@ -281,7 +285,7 @@ export class HttpKubeApi implements KubeApi {
       const after = ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
       const msg = `request to ${url} timed out after ${after} (--request-timeout)`;
       ac.abort(new KubeError(msg, { status: 0, code: 'ETIMEDOUT' }));
-    }, ms);
+    }, clampDelay(ms));
     const off = this.#aborts.on(signal, () => ac.abort(signal.reason));
     return this.#getJSON<T>(path, ac.signal).finally(() => {
       clearTimeout(timer);

@@ -1,4 +1,5 @@
 // Everything the request handlers share: stores, auth, fault switches and open streams.
+import type { HostileOptions } from './hostile.ts';
 import type { Exchange, RequestRecord } from './http.ts';
 import type { LogStore } from './logs.ts';
 import type { PodStore } from './store.ts';
@@ -37,6 +38,8 @@ export interface ServerState {
     remaining?: number;
   };
   bookmarkIntervalMs: number;
+  /** Hostile answers (hostile.ts), when set. */
+  hostile?: HostileOptions;
   watches: Set<WatchStream>;
   logStreams: Set<OpenLog>;
   requests: RequestRecord[];

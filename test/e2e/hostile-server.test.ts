@@ -1,0 +1,93 @@
+// A hostile API server (or a broken proxy in front of one), through the built binary: kstern says what
+// is wrong in one line naming the server, never loops, storms, balloons or prints a stack trace.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
+import { spawnKstern } from '../support/kstern.ts';
+import { until } from '../support/wait.ts';
+
+let srv: FakeApiServer;
+let kubeconfig: string;
+
+before(async () => {
+  srv = await startFakeApiServer();
+  kubeconfig = await srv.writeKubeconfig();
+  srv.createPod({ name: 'web-1', containers: ['app'] });
+  srv.appendLog('default', 'web-1', 'app', ['one', 'two']);
+});
+after(async () => {
+  await srv.close();
+});
+
+function linesOf(s: string): string[] {
+  return s.split('\n').filter(Boolean);
+}
+
+/** Requests to `path` (a pods/log or pods path prefix) recorded since `since` (an index in srv.requests). */
+function count(since: number, pred: (r: FakeApiServer['requests'][number]) => boolean): number {
+  return srv.requests.slice(since).filter(pred).length;
+}
+
+const isLog = (r: FakeApiServer['requests'][number]) => r.path.endsWith('/log');
+const isWatch = (r: FakeApiServer['requests'][number]) => r.query['watch'] !== undefined;
+
+/** Resolves after `ms`: an observation window for counting requests (not synchronisation). */
+const window = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('timer overflow: a huge Retry-After or --request-timeout is clamped, not a 1 ms timer', () => {
+  it('429 on log requests with Retry-After: 99999999999 does not make a request storm', async () => {
+    const from = srv.requests.length;
+    srv.hostile({ tooManyRequests: { retryAfter: '99999999999', on: ['log'] } });
+    const k = spawnKstern(['web', '--kubeconfig', kubeconfig]);
+    try {
+      await until(() => count(from, isLog) >= 1, 'the first log request');
+      await k.waitStderr((e) => /Too many requests/.test(e), 'the 429 reported');
+      const before = count(from, isLog);
+      await window(1000);
+      assert.ok(count(from, isLog) - before <= 1, `log requests in 1 s: ${count(from, isLog) - before}`);
+      assert.doesNotMatch(k.stderr(), /TimeoutOverflowWarning/);
+    } finally {
+      srv.hostile(undefined);
+      k.child.kill('SIGINT');
+      await k.exit;
+    }
+    assert.doesNotMatch(k.stderr(), /TimeoutOverflowWarning|\n\s+at /);
+  });
+
+  it('429 on watches with details.retryAfterSeconds: 99999999999 does not make a watch storm', async () => {
+    const from = srv.requests.length;
+    srv.hostile({ tooManyRequests: { retryAfterSeconds: 99999999999, on: ['watch'] } });
+    const k = spawnKstern(['web', '--kubeconfig', kubeconfig]);
+    try {
+      await until(() => count(from, isWatch) >= 1, 'the first watch request');
+      await k.waitStderr((e) => /failed to watch pods/.test(e), 'the 429 reported');
+      const before = count(from, isWatch);
+      await window(1000);
+      assert.ok(
+        count(from, isWatch) - before <= 1,
+        `watch requests in 1 s: ${count(from, isWatch) - before}`,
+      );
+    } finally {
+      srv.hostile(undefined);
+      k.child.kill('SIGINT');
+      await k.exit;
+    }
+    assert.doesNotMatch(k.stderr(), /TimeoutOverflowWarning|\n\s+at /);
+  });
+
+  it('--request-timeout above 2^31-1 ms is not a 1 ms timeout', async () => {
+    const k = spawnKstern([
+      'web',
+      '--no-follow',
+      '--request-timeout',
+      '99999999',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    const { code } = await k.exit;
+    assert.equal(k.stdout(), 'web-1 app one\nweb-1 app two\n');
+    assert.doesNotMatch(k.stderr(), /timed out|TimeoutOverflowWarning/);
+    assert.equal(code, 0, k.stderr());
+  });
+});
