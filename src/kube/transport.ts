@@ -1,7 +1,7 @@
 // The KubeApi adapter: GET requests to the API server over HTTP/2 (all streams multiplexed on one
 // connection, see http2-pool.ts), or HTTP/1.1 with a keep-alive agent when the server does not offer h2.
 // Auth material comes from the kubeconfig (auth.ts); a 401 is retried once with fresh credentials.
-import http, { type IncomingHttpHeaders } from 'node:http';
+import http, { type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import http2, { type ClientHttp2Stream } from 'node:http2';
 import https from 'node:https';
 import type { ResolvedKube } from '../config/kubeconfig.ts';
@@ -27,6 +27,8 @@ export interface TransportOptions {
   streamWindowBytes?: number;
   /** Page size for listPods (`limit`). Default 500. */
   listPageSize?: number;
+  /** Most pages one listPods reads before it fails (a server paging without end). Default 10 000. */
+  maxListPages?: number;
   /**
    * Limit for list/get requests (not watches or log streams). Default: ResolvedKube.requestTimeoutMs.
    * Above 2^31-1 ms (about 24.8 days) it counts as that (node's longest timer).
@@ -34,7 +36,7 @@ export interface TransportOptions {
   requestTimeoutMs?: number;
 }
 
-/** What a request returned (status < 400): the body as chunks. */
+/** What a request returned (a 2xx status): the body as chunks. */
 interface Opened {
   status: number;
   headers: IncomingHttpHeaders;
@@ -126,6 +128,28 @@ export function parseWatchLine(line: string, url: string): WatchEvent | undefine
   return v as WatchEvent;
 }
 
+/** Header values are the server's: no control characters (terminal escapes) in our messages, and short. */
+function printable(s: string): string {
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}
+
+/** The KubeError for a 3xx answer: kstern never follows a redirect (nor sends credentials elsewhere). */
+export function redirectError(
+  server: string,
+  url: string,
+  status: number,
+  location: string | undefined,
+): KubeError {
+  const text = STATUS_CODES[status] ?? 'Redirect';
+  const to =
+    location === undefined || location === '' ? 'with no Location header' : `to ${printable(location)}`;
+  return new KubeError(
+    `the server ${server} answered ${status} ${text} ${to} for ${url}; kstern does not follow redirects: check the server URL of the kubeconfig cluster`,
+    { status, code: 'EREDIRECT' },
+  );
+}
+
 /** A KubeError for a stream that broke after it started (reset, GOAWAY, connection lost). */
 function streamError(server: string, e: unknown): KubeError {
   if (e instanceof KubeError) return e;
@@ -174,6 +198,7 @@ export class HttpKubeApi implements KubeApi {
   readonly #verbosity: number;
   readonly #log: (line: string) => void;
   readonly #listPageSize: number;
+  readonly #maxListPages: number;
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
   readonly #aborts = new AbortHub();
@@ -197,6 +222,7 @@ export class HttpKubeApi implements KubeApi {
     this.#verbosity = opts.verbosity ?? 0;
     this.#log = opts.log ?? (() => {});
     this.#listPageSize = opts.listPageSize ?? 500;
+    this.#maxListPages = opts.maxListPages ?? 10_000;
     // Like client-go's TLS handshake timeout: a connection that does not get through in 10 s is retried.
     this.#connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? kube.requestTimeoutMs;
@@ -252,7 +278,25 @@ export class HttpKubeApi implements KubeApi {
     const items: PodList['items'] = [];
     let cont: string | undefined;
     let resourceVersion = '';
+    // A server that hands back a token it gave before (or pages without end) would loop forever.
+    const seen = new Set<string>();
+    let pages = 0;
     do {
+      if (cont !== undefined) {
+        if (seen.has(cont)) {
+          throw new KubeError(
+            `the server ${this.server} repeated the continue token of an earlier page of ${podsPath(q.namespace)}: the pod list would never end`,
+            { status: 0, code: 'EBADRESPONSE' },
+          );
+        }
+        seen.add(cont);
+      }
+      if (++pages > this.#maxListPages) {
+        throw new KubeError(
+          `the server ${this.server} sent more than ${this.#maxListPages} pages of ${podsPath(q.namespace)} (${this.#listPageSize} pods each): giving up on the pod list`,
+          { status: 0, code: 'EBADRESPONSE' },
+        );
+      }
       const path =
         podsPath(q.namespace) +
         query({
@@ -270,7 +314,8 @@ export class HttpKubeApi implements KubeApi {
       }
       for (const p of page.items) items.push(p);
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-      cont = page.metadata?.continue || undefined;
+      const next = page.metadata?.continue;
+      cont = typeof next === 'string' && next !== '' ? next : undefined;
     } while (cont !== undefined);
     return { items, metadata: { resourceVersion } };
   }
@@ -361,7 +406,7 @@ export class HttpKubeApi implements KubeApi {
     if (this.#verbosity >= v) this.#log(line);
   }
 
-  /** GET `path`; resolves with a 2xx/3xx response, throws a KubeError for an error status. */
+  /** GET `path`; resolves with a 2xx response, throws a KubeError for any other status (3xx included). */
   async #request(path: string, signal: AbortSignal, accept: string): Promise<Opened> {
     if (signal.aborted) throw abortError(signal);
     let authRetried = false;
@@ -382,7 +427,12 @@ export class HttpKubeApi implements KubeApi {
         }
         throw e instanceof RetryableError ? e.error : e;
       }
-      if (res.status < 400) return res;
+      if (res.status < 300) return res;
+      if (res.status < 400) {
+        // Never followed: the Location may be anywhere, and the credentials must not go there.
+        res.cancel();
+        throw redirectError(this.server, res.url, res.status, header(res.headers, 'location'));
+      }
       const body = await readSome(res.body, MAX_ERROR_BODY).finally(() => res.cancel());
       if (res.status === 401 && !authRetried) {
         authRetried = true;

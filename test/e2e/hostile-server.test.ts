@@ -91,3 +91,81 @@ describe('timer overflow: a huge Retry-After or --request-timeout is clamped, no
     assert.equal(code, 0, k.stderr());
   });
 });
+
+/** The child's exit, or a failure (and the child killed) after `ms`: a loop must not hang the suite. */
+async function exitWithin(k: ReturnType<typeof spawnKstern>, ms = 10_000): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      k.child.kill('SIGKILL');
+      reject(new Error(`kstern did not exit within ${ms} ms; stderr:\n${k.stderr().slice(-2000)}`));
+    }, ms);
+  });
+  try {
+    return (await Promise.race([k.exit, timeout])).code;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A plain-HTTP server that records the requests it gets and answers 200 {}. */
+async function recorder(): Promise<{
+  url: string;
+  requests: { url: string; auth?: string }[];
+  server: Server;
+}> {
+  const requests: { url: string; auth?: string }[] = [];
+  const server = createServer((req, res) => {
+    requests.push({
+      url: req.url ?? '',
+      ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+    });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests, server };
+}
+
+describe('3xx: a redirect is an error naming the Location, never followed', () => {
+  for (const status of [301, 302, 307]) {
+    it(`${status}`, async () => {
+      const elsewhere = await recorder();
+      srv.hostile({ redirect: { status, location: `${elsewhere.url}/steal` } });
+      try {
+        for (const args of [['web'], ['web', '--no-follow']]) {
+          const k = spawnKstern([...args, '--kubeconfig', kubeconfig]);
+          const code = await exitWithin(k);
+          const lines = linesOf(k.stderr());
+          assert.equal(lines.length, 1, k.stderr());
+          assert.match(lines[0]!, /^Error: /);
+          assert.match(lines[0]!, new RegExp(`${srv.url}.*${status}.*${elsewhere.url}/steal`));
+          assert.equal(k.stdout(), '', 'the redirect body is not printed as log lines');
+          assert.equal(code, 1);
+        }
+        assert.deepEqual(elsewhere.requests, [], 'nothing (and no token) sent to the Location');
+      } finally {
+        srv.hostile(undefined);
+        elsewhere.server.close();
+      }
+    });
+  }
+});
+
+describe('pod list pagination', () => {
+  it('a server repeating the same continue token is an error, not an endless loop', async () => {
+    srv.hostile({ repeatContinue: 'same-token' });
+    try {
+      for (const args of [['web'], ['web', '--no-follow']]) {
+        const k = spawnKstern([...args, '--kubeconfig', kubeconfig]);
+        const code = await exitWithin(k);
+        const lines = linesOf(k.stderr());
+        assert.equal(lines.length, 1, k.stderr());
+        assert.match(lines[0]!, new RegExp(`^Error: .*${srv.url}.*continue token`));
+        assert.equal(code, 1);
+      }
+    } finally {
+      srv.hostile(undefined);
+    }
+  });
+});

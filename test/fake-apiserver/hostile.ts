@@ -15,6 +15,8 @@ export interface HostileOptions {
   tooManyRequests?: { retryAfter?: string; retryAfterSeconds?: number; on?: ('list' | 'watch' | 'log')[] };
   /** Pod lists carry this `continue` token on every page, whatever the request asked for. */
   repeatContinue?: string;
+  /** Pod lists carry a new `continue` token on every page (`more-1`, `more-2`, …): the list never ends. */
+  continueForever?: boolean;
   /** Pod lists: these raw items come first, before the real pods. */
   extraItems?: unknown[];
   /** Pod list bodies are padded (a top-level field no client reads) to at least this many bytes. */
@@ -24,6 +26,8 @@ export interface HostileOptions {
   /** Watches: this many bytes of a line that never ends (no '\n'), then the stream is held open. */
   watchEndlessLine?: number;
 }
+
+let continued = 0;
 
 type PodRequest = { kind: 'list' | 'watch'; namespace: string | undefined } | { kind: 'log' } | undefined;
 
@@ -80,7 +84,12 @@ export function answerHostile(h: HostileOptions, st: ServerState, ex: Exchange):
     return true;
   }
   if (req.kind === 'list') {
-    if (h.repeatContinue === undefined && h.extraItems === undefined && h.listPadBytes === undefined) {
+    if (
+      h.repeatContinue === undefined &&
+      !h.continueForever &&
+      h.extraItems === undefined &&
+      h.listPadBytes === undefined
+    ) {
       return false;
     }
     const pods = st.store
@@ -89,6 +98,7 @@ export function answerHostile(h: HostileOptions, st: ServerState, ex: Exchange):
       .map(({ kind: _k, apiVersion: _a, ...rest }) => rest);
     const metadata: Record<string, unknown> = { resourceVersion: String(st.store.rv) };
     if (h.repeatContinue !== undefined) metadata['continue'] = h.repeatContinue;
+    if (h.continueForever) metadata['continue'] = `more-${++continued}`;
     const list: Record<string, unknown> = {
       kind: 'PodList',
       apiVersion: 'v1',
