@@ -10,7 +10,7 @@ import { VERSION } from '../version.ts';
 import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
 import { type Credentials, KubeAuth } from './auth.ts';
 import { abortError, connectError, H2Pool, type Lease, raceAbort, sniFor } from './http2-pool.ts';
-import { LineBuffer } from './ndjson.ts';
+import { LineBuffer, LineTooLongError } from './ndjson.ts';
 import { errorFromResponse } from './status.ts';
 import type { PodList, WatchEvent } from './types.ts';
 
@@ -30,10 +30,30 @@ export interface TransportOptions {
   /** Most pages one listPods reads before it fails (a server paging without end). Default 10 000. */
   maxListPages?: number;
   /**
+   * Longest watch event (one line of a watch stream) accepted; a longer one fails that watch with a
+   * KubeError (the pod watcher retries). Default 16 MiB: API servers refuse objects over about 3 MiB.
+   */
+  maxWatchEventBytes?: number;
+  /**
+   * Largest list/get response body accepted (one page of a pod list, a workload); a larger one is a
+   * KubeError naming the server and the limit. Default 128 MiB (a page of 500 pods of 256 KiB each).
+   */
+  maxBodyBytes?: number;
+  /**
    * Limit for list/get requests (not watches or log streams). Default: ResolvedKube.requestTimeoutMs.
    * Above 2^31-1 ms (about 24.8 days) it counts as that (node's longest timer).
    */
   requestTimeoutMs?: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** "16 MiB", "1.5 KiB", "100 bytes": a limit in a message. */
+export function formatBytes(n: number): string {
+  const unit = n >= MiB ? ['MiB', MiB] : n >= 1024 ? ['KiB', 1024] : undefined;
+  if (unit === undefined) return `${n} bytes`;
+  const v = n / (unit[1] as number);
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit[0]}`;
 }
 
 /** What a request returned (a 2xx status): the body as chunks. */
@@ -51,6 +71,8 @@ interface Sent extends Opened {
 }
 
 const MAX_ERROR_BODY = 1 << 20;
+export const DEFAULT_MAX_WATCH_EVENT_BYTES = 16 * MiB;
+export const DEFAULT_MAX_BODY_BYTES = 128 * MiB;
 const USER_AGENT = `kstern/${VERSION} (node ${process.versions.node})`;
 
 function header(h: IncomingHttpHeaders, name: string): string | undefined {
@@ -199,6 +221,8 @@ export class HttpKubeApi implements KubeApi {
   readonly #log: (line: string) => void;
   readonly #listPageSize: number;
   readonly #maxListPages: number;
+  readonly #maxWatchEventBytes: number;
+  readonly #maxBodyBytes: number;
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
   readonly #aborts = new AbortHub();
@@ -223,6 +247,8 @@ export class HttpKubeApi implements KubeApi {
     this.#log = opts.log ?? (() => {});
     this.#listPageSize = opts.listPageSize ?? 500;
     this.#maxListPages = opts.maxListPages ?? 10_000;
+    this.#maxWatchEventBytes = opts.maxWatchEventBytes ?? DEFAULT_MAX_WATCH_EVENT_BYTES;
+    this.#maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     // Like client-go's TLS handshake timeout: a connection that does not get through in 10 s is retried.
     this.#connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? kube.requestTimeoutMs;
@@ -340,9 +366,21 @@ export class HttpKubeApi implements KubeApi {
 
   async #getJSON<T>(path: string, signal: AbortSignal): Promise<T> {
     const res = await this.#request(path, signal, 'application/json');
+    const max = this.#maxBodyBytes;
+    const tooLarge = () =>
+      new KubeError(
+        `the response to GET ${res.url} is larger than ${formatBytes(max)} (the limit for a list or get response)`,
+        { status: 0, code: 'ERESPONSETOOLARGE' },
+      );
     const chunks: Buffer[] = [];
+    let n = 0;
     try {
-      for await (const c of res.body) chunks.push(c);
+      if (Number(header(res.headers, 'content-length')) > max) throw tooLarge();
+      for await (const c of res.body) {
+        n += c.length;
+        if (n > max) throw tooLarge();
+        chunks.push(c);
+      }
     } finally {
       res.cancel();
     }
@@ -367,10 +405,20 @@ export class HttpKubeApi implements KubeApi {
       if (signal.aborted) return;
       throw e;
     }
-    const lines = new LineBuffer();
+    const lines = new LineBuffer(this.#maxWatchEventBytes);
     try {
       for await (const chunk of res.body) {
-        for (const line of lines.push(chunk)) {
+        let got: string[];
+        try {
+          got = lines.push(chunk);
+        } catch (e) {
+          if (!(e instanceof LineTooLongError)) throw e;
+          throw new KubeError(
+            `the watch of ${res.url.split('?')[0]} sent an event larger than ${formatBytes(e.limit)} (the limit for one watch event)`,
+            { status: 0, code: 'ERESPONSETOOLARGE' },
+          );
+        }
+        for (const line of got) {
           const ev = parseWatchLine(line, res.url);
           if (ev !== undefined) yield ev;
         }

@@ -169,3 +169,39 @@ describe('pod list pagination', () => {
     }
   });
 });
+
+describe('unbounded buffering', () => {
+  it('a watch event that never ends fails that watch once on stderr (16 MiB cap); logs go on', async () => {
+    srv.hostile({ watchEndlessLine: 20 * 1024 * 1024 });
+    const k = spawnKstern(['web', '--kubeconfig', kubeconfig]);
+    try {
+      await k.waitStdout((o) => o.includes('web-1 app two\n'), 'the logs of web-1');
+      await k.waitStderr((e) => /larger than 16 MiB/.test(e), 'the watch failure', 20_000);
+      const from = srv.requests.length;
+      // The watcher retries (with backoff): the same failure is not repeated on stderr.
+      await until(() => count(from, isWatch) >= 1, 'a second watch', 20_000);
+      srv.hostile(undefined);
+      srv.createPod({ name: 'web-2', containers: ['app'] });
+      srv.appendLog('default', 'web-2', 'app', 'three');
+      await k.waitStdout(
+        (o) => o.includes('web-2 app three\n'),
+        'a pod added once the server behaves',
+        20_000,
+      );
+    } finally {
+      srv.hostile(undefined);
+      k.child.kill('SIGINT');
+      await k.exit;
+    }
+    const failures = linesOf(k.stderr()).filter((l) => /larger than/.test(l));
+    assert.equal(failures.length, 1, k.stderr());
+    assert.match(
+      failures[0]!,
+      new RegExp(
+        `^failed to watch pods in namespace default: the watch of ${srv.url}/api/v1/namespaces/default/pods sent an event larger than 16 MiB \\(the limit for one watch event\\), will retry$`,
+      ),
+    );
+    assert.doesNotMatch(k.stderr(), /\n\s+at /);
+    srv.deletePod('default', 'web-2');
+  });
+});

@@ -71,4 +71,47 @@ describe('hostile server: transport', () => {
       srv.hostile(undefined);
     }
   });
+
+  it('a watch event line that never ends fails that watch at maxWatchEventBytes', {
+    timeout: 10_000,
+  }, async () => {
+    srv.hostile({ watchEndlessLine: 1024 * 1024 });
+    try {
+      const a = await api({ maxWatchEventBytes: 64 * 1024 });
+      const e = await rejects(async () => {
+        for await (const _ of a.watchPods({ namespace: 'default' }, signal));
+      });
+      assert.equal(e.status, 0);
+      assert.match(
+        e.message,
+        new RegExp(
+          `^the watch of ${srv.url}/api/v1/namespaces/default/pods sent an event larger than 64 KiB`,
+        ),
+      );
+    } finally {
+      srv.hostile(undefined);
+    }
+  });
+
+  it('a list body over maxBodyBytes is an error naming the server and the limit', {
+    timeout: 10_000,
+  }, async () => {
+    srv.hostile({ listPadBytes: 2 * 1024 * 1024 });
+    try {
+      const a = await api({ maxBodyBytes: 1024 * 1024 });
+      const e = await rejects(() => a.listPods({ namespace: 'default' }, signal));
+      assert.match(
+        e.message,
+        new RegExp(`^the response to GET ${srv.url}/api/v1/namespaces/default/pods.* is larger than 1 MiB`),
+      );
+      // Under the limit, the same list is fine.
+      const b = await api({ maxBodyBytes: 4 * 1024 * 1024 });
+      assert.deepEqual(
+        (await b.listPods({ namespace: 'default' }, signal)).items.map((p) => p.metadata.name),
+        ['web-1'],
+      );
+    } finally {
+      srv.hostile(undefined);
+    }
+  });
 });
