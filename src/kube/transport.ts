@@ -9,15 +9,16 @@ import { clampDelay } from '../util/sleep.ts';
 import { VERSION } from '../version.ts';
 import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
 import { type Credentials, KubeAuth } from './auth.ts';
+import { decodeWatchEvent, podProblem } from './decode.ts';
 import { abortError, connectError, H2Pool, type Lease, raceAbort, sniFor } from './http2-pool.ts';
 import { LineBuffer, LineTooLongError } from './ndjson.ts';
 import { errorFromResponse } from './status.ts';
-import type { PodList, WatchEvent } from './types.ts';
+import type { Pod, PodList, WatchEvent } from './types.ts';
 
 export interface TransportOptions {
   /** kubectl-style: ≥ 6 logs each request with its status and time, ≥ 8 also the request headers. */
   verbosity?: number;
-  /** Where request logging goes (stderr). Tokens are redacted. */
+  /** Where request logging and warnings (skipped objects, no TLS, EMFILE) go: stderr. Tokens are redacted. */
   log?: (line: string) => void;
   /** false: never try HTTP/2 (use HTTP/1.1 with a keep-alive agent). Default true. */
   http2?: boolean;
@@ -128,8 +129,16 @@ export function watchQuery(q: WatchOptions): string {
   });
 }
 
-/** Parses one line of a watch stream; undefined for a blank line. */
-export function parseWatchLine(line: string, url: string): WatchEvent | undefined {
+/**
+ * Parses one line of a watch stream; undefined for a blank line, or for an event that is skipped (a
+ * pod that is not a pod, an unknown type: `onSkip` is told why). A line that is not JSON or not a watch
+ * event at all is a KubeError (the watch fails and is retried).
+ */
+export function parseWatchLine(
+  line: string,
+  url: string,
+  onSkip: (why: string) => void = () => {},
+): WatchEvent | undefined {
   if (line.trim() === '') return undefined;
   let v: unknown;
   try {
@@ -141,13 +150,18 @@ export function parseWatchLine(line: string, url: string): WatchEvent | undefine
     );
   }
   const ev = v as { type?: unknown; object?: unknown };
-  if (typeof ev !== 'object' || ev === null || typeof ev.type !== 'string' || typeof ev.object !== 'object') {
+  if (typeof ev !== 'object' || ev === null || typeof ev.type !== 'string' || !('object' in ev)) {
     throw new KubeError(`invalid watch event from ${url}: not a watch event: ${line.slice(0, 100)}`, {
       status: 0,
       code: 'EBADRESPONSE',
     });
   }
-  return v as WatchEvent;
+  const d = decodeWatchEvent({ type: ev.type, object: ev.object });
+  if ('skip' in d) {
+    onSkip(d.skip);
+    return undefined;
+  }
+  return d;
 }
 
 /** Header values are the server's: no control characters (terminal escapes) in our messages, and short. */
@@ -226,6 +240,8 @@ export class HttpKubeApi implements KubeApi {
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
   readonly #aborts = new AbortHub();
+  /** Warnings already given (#warnOnce). */
+  readonly #warned = new Set<string>();
   /** 'auto' until the first connection tells (ALPN). */
   #mode: 'auto' | 'h2' | 'h1';
   #agent: { key: string; agent: http.Agent } | undefined;
@@ -331,15 +347,26 @@ export class HttpKubeApi implements KubeApi {
           limit: this.#listPageSize > 0 ? this.#listPageSize : undefined,
           continue: cont,
         });
-      const page = await this.getJSON<PodList & { metadata?: { continue?: string } }>(path, signal);
-      if (!Array.isArray(page.items)) {
+      const page = await this.getJSON<{
+        items?: unknown;
+        metadata?: { resourceVersion?: unknown; continue?: unknown };
+      }>(path, signal);
+      if (typeof page !== 'object' || page === null || !Array.isArray(page.items)) {
         throw new KubeError(`invalid pod list from ${this.server}${path}: no items`, {
           status: 0,
           code: 'EBADRESPONSE',
         });
       }
-      for (const p of page.items) items.push(p);
-      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+      for (const p of page.items) {
+        const why = podProblem(p);
+        if (why === undefined) items.push(p as Pod);
+        else
+          this.#warnOnce(
+            `ignoring an invalid pod in the pod list from ${this.server}${podsPath(q.namespace)}: ${why}`,
+          );
+      }
+      const rv = typeof page.metadata === 'object' ? page.metadata?.resourceVersion : undefined;
+      if (typeof rv === 'string') resourceVersion = rv;
       const next = page.metadata?.continue;
       cont = typeof next === 'string' && next !== '' ? next : undefined;
     } while (cont !== undefined);
@@ -405,6 +432,8 @@ export class HttpKubeApi implements KubeApi {
       if (signal.aborted) return;
       throw e;
     }
+    const where = res.url.split('?')[0];
+    const skip = (why: string) => this.#warnOnce(`ignoring an invalid watch event from ${where}: ${why}`);
     const lines = new LineBuffer(this.#maxWatchEventBytes);
     try {
       for await (const chunk of res.body) {
@@ -414,19 +443,19 @@ export class HttpKubeApi implements KubeApi {
         } catch (e) {
           if (!(e instanceof LineTooLongError)) throw e;
           throw new KubeError(
-            `the watch of ${res.url.split('?')[0]} sent an event larger than ${formatBytes(e.limit)} (the limit for one watch event)`,
+            `the watch of ${where} sent an event larger than ${formatBytes(e.limit)} (the limit for one watch event)`,
             { status: 0, code: 'ERESPONSETOOLARGE' },
           );
         }
         for (const line of got) {
-          const ev = parseWatchLine(line, res.url);
+          const ev = parseWatchLine(line, res.url, skip);
           if (ev !== undefined) yield ev;
         }
       }
       if (signal.aborted) return;
       const rest = lines.end();
       if (rest !== undefined) {
-        const ev = parseWatchLine(rest, res.url);
+        const ev = parseWatchLine(rest, res.url, skip);
         if (ev !== undefined) yield ev;
       }
     } finally {
@@ -448,6 +477,14 @@ export class HttpKubeApi implements KubeApi {
     } finally {
       res.cancel();
     }
+  }
+
+  /** Says `line` on stderr (the log option), once per distinct line (at most 1000 lines in all). */
+  #warnOnce(line: string): void {
+    // A server with endless distinct bad objects gets its first 1000 reported, not a flood.
+    if (this.#warned.has(line) || this.#warned.size >= 1000) return;
+    this.#warned.add(line);
+    this.#log(line);
   }
 
   #debug(v: number, line: string): void {

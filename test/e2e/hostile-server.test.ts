@@ -205,3 +205,68 @@ describe('unbounded buffering', () => {
     srv.deletePod('default', 'web-2');
   });
 });
+
+describe('malformed objects from the server', () => {
+  const badItems = [null, 42, {}, { metadata: { name: 'web-bad', labels: 5 } }, { metadata: { name: 7 } }];
+  const badEvents = [
+    '{"type":"ADDED","object":null}',
+    '{"type":"MODIFIED","object":{"metadata":{"name":"web-x"},"status":{"containerStatuses":7}}}',
+    '{"type":"DELETED","object":{"spec":{}}}',
+    '{"type":"BOOKMARK","object":{}}',
+    '{"type":"SURPRISE","object":{}}',
+  ];
+
+  it('bad list items and watch events are skipped with a line naming the server; the other pods go on', async () => {
+    srv.hostile({ extraItems: badItems, watchLines: badEvents });
+    const k = spawnKstern(['web', '--kubeconfig', kubeconfig]);
+    try {
+      await k.waitStdout((o) => o.includes('web-1 app two\n'), 'the logs of web-1');
+      await k.waitStderr((e) => /SURPRISE/.test(e), 'the last bad watch event reported');
+      srv.createPod({ name: 'web-3', containers: ['app'] });
+      srv.appendLog('default', 'web-3', 'app', 'four');
+      await k.waitStdout(
+        (o) => o.includes('web-3 app four\n'),
+        'a pod added by the watch after the bad events',
+      );
+    } finally {
+      srv.hostile(undefined);
+      k.child.kill('SIGINT');
+      await k.exit;
+    }
+    const err = k.stderr();
+    assert.doesNotMatch(err, /TypeError|\n\s+at /);
+    const skipped = linesOf(err).filter((l) => l.startsWith('ignoring an invalid'));
+    const list = `${srv.url}/api/v1/namespaces/default/pods`;
+    assert.deepEqual(skipped, [
+      `ignoring an invalid pod in the pod list from ${list}: not an object: null`,
+      `ignoring an invalid pod in the pod list from ${list}: not an object: number`,
+      `ignoring an invalid pod in the pod list from ${list}: no metadata`,
+      `ignoring an invalid pod in the pod list from ${list}: pod "web-bad": metadata.labels is not a map of strings`,
+      `ignoring an invalid pod in the pod list from ${list}: no metadata.name`,
+      `ignoring an invalid watch event from ${list}: ADDED not an object: null`,
+      `ignoring an invalid watch event from ${list}: MODIFIED pod "web-x": status.containerStatuses is not a list of container statuses`,
+      `ignoring an invalid watch event from ${list}: DELETED no metadata`,
+      `ignoring an invalid watch event from ${list}: BOOKMARK without metadata.resourceVersion`,
+      `ignoring an invalid watch event from ${list}: unknown event type "SURPRISE"`,
+    ]);
+    srv.deletePod('default', 'web-3');
+  });
+
+  it('--no-follow: bad list items are skipped, the good pods are read, exit 0', async () => {
+    srv.hostile({ extraItems: badItems });
+    try {
+      const k = spawnKstern(['web', '--no-follow', '--kubeconfig', kubeconfig]);
+      const code = await exitWithin(k);
+      assert.equal(k.stdout(), 'web-1 app one\nweb-1 app two\n');
+      assert.equal(
+        linesOf(k.stderr()).filter((l) => l.startsWith('ignoring an invalid pod')).length,
+        5,
+        k.stderr(),
+      );
+      assert.doesNotMatch(k.stderr(), /TypeError|\n\s+at /);
+      assert.equal(code, 0);
+    } finally {
+      srv.hostile(undefined);
+    }
+  });
+});
