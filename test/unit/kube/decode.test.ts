@@ -252,11 +252,11 @@ describe('decoding arbitrary JSON', () => {
 
   it('statusError of a Status with odd fields', () => {
     const s = (o: object) => ({ kind: 'Status', ...o }) as Status;
-    assert.equal(statusError(s({ code: 1e400 }), 503).status, 503);
+    assert.equal(statusError(s({ code: Number.POSITIVE_INFINITY }), 503).status, 503);
     assert.equal(statusError(s({ code: 4.5 }), 500).status, 500);
     assert.equal(statusError(s({ code: 42 }), 502).status, 502);
     assert.equal(statusError(s({ details: { retryAfterSeconds: -3 } })).retryAfterSeconds, undefined);
-    assert.equal(statusError(s({ details: { retryAfterSeconds: 1e400 } })).retryAfterSeconds, 2147483);
+    assert.equal(statusError(s({ details: { retryAfterSeconds: Number.POSITIVE_INFINITY } })).retryAfterSeconds, 2147483);
     assert.equal(statusError(s({ details: { retryAfterSeconds: 7 } })).retryAfterSeconds, 7);
   });
 });
