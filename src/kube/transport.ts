@@ -1,6 +1,8 @@
 // The KubeApi adapter: GET requests to the API server over HTTP/2 (all streams multiplexed on one
 // connection, see http2-pool.ts), or HTTP/1.1 with a keep-alive agent when the server does not offer h2.
 // Auth material comes from the kubeconfig (auth.ts); a 401 is retried once with fresh credentials.
+
+import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import http2, { type ClientHttp2Stream } from 'node:http2';
 import https from 'node:https';
@@ -164,6 +166,29 @@ export function parseWatchLine(
   return d;
 }
 
+/** A bearer token or basic auth among the request headers. */
+function hasCredentials(headers: Record<string, string | string[]>): boolean {
+  return Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+}
+
+/** The soft limit on open files of this process (ulimit -n), when the platform tells (Linux). */
+function openFilesLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m === null ? undefined : Number(m[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function tooManyFiles(code: 'EMFILE' | 'ENFILE', server: string, limit: number | undefined): string {
+  if (code === 'ENFILE') {
+    return `too many open files in the system (ENFILE): log streams to ${server} are retried until some close; lower --max-log-requests`;
+  }
+  const at = limit === undefined ? 'the limit on open files' : `the limit of ${limit} open files`;
+  return `too many open files (EMFILE): kstern reached ${at} (ulimit -n) opening log streams to ${server}; they are retried, but raise the limit (e.g. ulimit -n ${Math.max(4096, (limit ?? 0) * 4)}) or lower --max-log-requests`;
+}
+
 /** Header values are the server's: no control characters (terminal escapes) in our messages, and short. */
 function printable(s: string): string {
   const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
@@ -240,6 +265,8 @@ export class HttpKubeApi implements KubeApi {
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
   readonly #aborts = new AbortHub();
+  /** ulimit -n, read at the first request (by the time EMFILE strikes no descriptor is left to read it). */
+  #filesLimit: number | undefined | null = null;
   /** Warnings already given (#warnOnce). */
   readonly #warned = new Set<string>();
   /** 'auto' until the first connection tells (ALPN). */
@@ -470,6 +497,9 @@ export class HttpKubeApi implements KubeApi {
       res = await this.#request(path, signal, '*/*');
     } catch (e) {
       if (signal.aborted) return;
+      // Tails retry connection failures quietly; running out of file descriptors needs the user.
+      if (e instanceof KubeError && (e.code === 'EMFILE' || e.code === 'ENFILE'))
+        this.#warnOnce(tooManyFiles(e.code, this.server, this.#filesLimit ?? undefined));
       throw e;
     }
     try {
@@ -499,6 +529,12 @@ export class HttpKubeApi implements KubeApi {
     for (;;) {
       if (this.#closed) throw new KubeError(`the connection to ${this.server} was closed`, { status: 0 });
       const creds = await raceAbort(this.#auth.get(), signal);
+      if (this.#filesLimit === null) this.#filesLimit = openFilesLimit();
+      if (!this.#tls && hasCredentials(creds.headers)) {
+        this.#warnOnce(
+          `warning: credentials for ${this.server} are sent without TLS (the server URL is http://): anyone on the network path can read them`,
+        );
+      }
       let res: Sent;
       try {
         res = await this.#send(path, creds, signal, accept);

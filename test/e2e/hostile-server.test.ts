@@ -1,10 +1,14 @@
 // A hostile API server (or a broken proxy in front of one), through the built binary: kstern says what
 // is wrong in one line naming the server, never loops, storms, balloons or prints a stack trace.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
-import { spawnKstern } from '../support/kstern.ts';
+import { BIN, spawnKstern } from '../support/kstern.ts';
 import { until } from '../support/wait.ts';
 
 let srv: FakeApiServer;
@@ -267,6 +271,108 @@ describe('malformed objects from the server', () => {
       assert.equal(code, 0);
     } finally {
       srv.hostile(undefined);
+    }
+  });
+});
+
+describe('credentials without TLS', () => {
+  it('an http:// server with a token: one warning naming the server', async () => {
+    const list = JSON.stringify({
+      kind: 'PodList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '1' },
+      items: [],
+    });
+    const s = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end((req.url ?? '').includes('watch=') ? '' : list);
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    try {
+      const server = `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+      const dir = await mkdtemp(join(tmpdir(), 'kstern-plain-'));
+      const cfg = join(dir, 'config');
+      await writeFile(
+        cfg,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          `clusters: [{name: c, cluster: {server: "${server}"}}]`,
+          'users: [{name: u, user: {token: secret-token}}]',
+          'contexts: [{name: x, context: {cluster: c, user: u}}]',
+          'current-context: x',
+        ].join('\n'),
+      );
+      const k = spawnKstern(['web', '--no-follow', '--kubeconfig', cfg]);
+      const code = await exitWithin(k);
+      assert.deepEqual(linesOf(k.stderr()), [
+        `warning: credentials for ${server} are sent without TLS (the server URL is http://): anyone on the network path can read them`,
+      ]);
+      assert.equal(code, 0);
+      // https (the fake server): no warning.
+      const t = spawnKstern(['web', '--no-follow', '--kubeconfig', kubeconfig]);
+      assert.equal(await exitWithin(t), 0);
+      assert.doesNotMatch(t.stderr(), /without TLS/);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('EMFILE', () => {
+  it('running out of file descriptors over HTTP/1.1 is said once, with the limit and what to do', async () => {
+    const h1 = await startFakeApiServer({ http2: false });
+    try {
+      for (let i = 0; i < 80; i++) {
+        h1.createPod({ name: `many-${i}`, containers: ['app'] });
+        h1.appendLog('default', `many-${i}`, 'app', `line ${i}`);
+      }
+      const cfg = await h1.writeKubeconfig();
+      const child = spawn(
+        'sh',
+        [
+          '-c',
+          'ulimit -n 48 && exec "$0" "$@"',
+          process.execPath,
+          BIN,
+          'many',
+          '--max-log-requests',
+          '200',
+          '--kubeconfig',
+          cfg,
+        ],
+        {
+          env: { PATH: process.env['PATH'], HOME: homedir() },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+      });
+      child.stdout.resume();
+      const exit = new Promise((r) => child.on('close', r));
+      try {
+        await until(
+          () => /too many open files/.test(err),
+          () => `the EMFILE report; stderr:\n${err.slice(-2000)}`,
+          20_000,
+        );
+      } finally {
+        child.kill('SIGINT');
+        await exit;
+      }
+      const reports = linesOf(err).filter((l) => /too many open files/.test(l));
+      assert.equal(reports.length, 1, err);
+      assert.match(
+        reports[0]!,
+        new RegExp(
+          `^too many open files \\(EMFILE\\): kstern reached the limit of 48 open files \\(ulimit -n\\) opening log streams to ${h1.url}; .*lower --max-log-requests$`,
+        ),
+      );
+      assert.doesNotMatch(err, /\n\s+at /);
+    } finally {
+      await h1.close();
     }
   });
 });
