@@ -256,7 +256,10 @@ describe('decoding arbitrary JSON', () => {
     assert.equal(statusError(s({ code: 4.5 }), 500).status, 500);
     assert.equal(statusError(s({ code: 42 }), 502).status, 502);
     assert.equal(statusError(s({ details: { retryAfterSeconds: -3 } })).retryAfterSeconds, undefined);
-    assert.equal(statusError(s({ details: { retryAfterSeconds: Number.POSITIVE_INFINITY } })).retryAfterSeconds, 2147483);
+    assert.equal(
+      statusError(s({ details: { retryAfterSeconds: Number.POSITIVE_INFINITY } })).retryAfterSeconds,
+      2147483,
+    );
     assert.equal(statusError(s({ details: { retryAfterSeconds: 7 } })).retryAfterSeconds, 7);
   });
 });
