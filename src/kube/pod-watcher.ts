@@ -2,6 +2,8 @@
 // from the list's resourceVersion (with bookmarks); re-watch from the last resourceVersion when a watch
 // ends; relist and reconcile on 410 Expired; retry other failures with capped exponential backoff and
 // full jitter. Namespaces are independent: one failing never stops the others.
+
+import { clampDelay } from '../util/sleep.ts';
 import { type KubeApi, KubeError, type WatchOptions } from './api.ts';
 import { statusError } from './status.ts';
 import type { Pod, PodList } from './types.ts';
@@ -44,7 +46,10 @@ interface Ctx {
   backoff: { initialMs: number; maxMs: number };
 }
 
-/** Full jitter: uniform in [0, min(max, initial·2^attempt)], at least the server's Retry-After. */
+/**
+ * Full jitter: uniform in [0, min(max, initial·2^attempt)], at least the server's Retry-After; never
+ * more than a node timer takes (clampDelay), however large the Retry-After.
+ */
 export function backoffMs(
   attempt: number,
   b: { initialMs: number; maxMs: number },
@@ -52,7 +57,7 @@ export function backoffMs(
   retryAfterSeconds?: number,
 ): number {
   const cap = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(attempt, 30));
-  return Math.max(Math.round(random() * cap), (retryAfterSeconds ?? 0) * 1000);
+  return clampDelay(Math.max(Math.round(random() * cap), (retryAfterSeconds ?? 0) * 1000));
 }
 
 function sleep(ms: number, ctx: Ctx): Promise<void> {
@@ -66,7 +71,7 @@ function sleep(ms: number, ctx: Ctx): Promise<void> {
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const handle = st(done, ms);
+    const handle = st(done, clampDelay(ms));
     signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,22 +1,26 @@
 // The KubeApi adapter: GET requests to the API server over HTTP/2 (all streams multiplexed on one
 // connection, see http2-pool.ts), or HTTP/1.1 with a keep-alive agent when the server does not offer h2.
 // Auth material comes from the kubeconfig (auth.ts); a 401 is retried once with fresh credentials.
-import http, { type IncomingHttpHeaders } from 'node:http';
+
+import { readFileSync } from 'node:fs';
+import http, { type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import http2, { type ClientHttp2Stream } from 'node:http2';
 import https from 'node:https';
 import type { ResolvedKube } from '../config/kubeconfig.ts';
+import { clampDelay } from '../util/sleep.ts';
 import { VERSION } from '../version.ts';
 import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
 import { type Credentials, KubeAuth } from './auth.ts';
+import { decodeWatchEvent, podProblem } from './decode.ts';
 import { abortError, connectError, H2Pool, type Lease, raceAbort, sniFor } from './http2-pool.ts';
-import { LineBuffer } from './ndjson.ts';
+import { LineBuffer, LineTooLongError } from './ndjson.ts';
 import { errorFromResponse } from './status.ts';
-import type { PodList, WatchEvent } from './types.ts';
+import type { Pod, PodList, WatchEvent } from './types.ts';
 
 export interface TransportOptions {
   /** kubectl-style: ≥ 6 logs each request with its status and time, ≥ 8 also the request headers. */
   verbosity?: number;
-  /** Where request logging goes (stderr). Tokens are redacted. */
+  /** Where request logging and warnings (skipped objects, no TLS, EMFILE) go: stderr. Tokens are redacted. */
   log?: (line: string) => void;
   /** false: never try HTTP/2 (use HTTP/1.1 with a keep-alive agent). Default true. */
   http2?: boolean;
@@ -26,11 +30,36 @@ export interface TransportOptions {
   streamWindowBytes?: number;
   /** Page size for listPods (`limit`). Default 500. */
   listPageSize?: number;
-  /** Limit for list/get requests (not watches or log streams). Default: ResolvedKube.requestTimeoutMs. */
+  /** Most pages one listPods reads before it fails (a server paging without end). Default 10 000. */
+  maxListPages?: number;
+  /**
+   * Longest watch event (one line of a watch stream) accepted; a longer one fails that watch with a
+   * KubeError (the pod watcher retries). Default 16 MiB: API servers refuse objects over about 3 MiB.
+   */
+  maxWatchEventBytes?: number;
+  /**
+   * Largest list/get response body accepted (one page of a pod list, a workload); a larger one is a
+   * KubeError naming the server and the limit. Default 128 MiB (a page of 500 pods of 256 KiB each).
+   */
+  maxBodyBytes?: number;
+  /**
+   * Limit for list/get requests (not watches or log streams). Default: ResolvedKube.requestTimeoutMs.
+   * Above 2^31-1 ms (about 24.8 days) it counts as that (node's longest timer).
+   */
   requestTimeoutMs?: number;
 }
 
-/** What a request returned (status < 400): the body as chunks. */
+const MiB = 1024 * 1024;
+
+/** "16 MiB", "1.5 KiB", "100 bytes": a limit in a message. */
+export function formatBytes(n: number): string {
+  const unit = n >= MiB ? ['MiB', MiB] : n >= 1024 ? ['KiB', 1024] : undefined;
+  if (unit === undefined) return `${n} bytes`;
+  const v = n / (unit[1] as number);
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit[0]}`;
+}
+
+/** What a request returned (a 2xx status): the body as chunks. */
 interface Opened {
   status: number;
   headers: IncomingHttpHeaders;
@@ -45,6 +74,8 @@ interface Sent extends Opened {
 }
 
 const MAX_ERROR_BODY = 1 << 20;
+export const DEFAULT_MAX_WATCH_EVENT_BYTES = 16 * MiB;
+export const DEFAULT_MAX_BODY_BYTES = 128 * MiB;
 const USER_AGENT = `kstern/${VERSION} (node ${process.versions.node})`;
 
 function header(h: IncomingHttpHeaders, name: string): string | undefined {
@@ -100,8 +131,16 @@ export function watchQuery(q: WatchOptions): string {
   });
 }
 
-/** Parses one line of a watch stream; undefined for a blank line. */
-export function parseWatchLine(line: string, url: string): WatchEvent | undefined {
+/**
+ * Parses one line of a watch stream; undefined for a blank line, or for an event that is skipped (a
+ * pod that is not a pod, an unknown type: `onSkip` is told why). A line that is not JSON or not a watch
+ * event at all is a KubeError (the watch fails and is retried).
+ */
+export function parseWatchLine(
+  line: string,
+  url: string,
+  onSkip: (why: string) => void = () => {},
+): WatchEvent | undefined {
   if (line.trim() === '') return undefined;
   let v: unknown;
   try {
@@ -113,13 +152,63 @@ export function parseWatchLine(line: string, url: string): WatchEvent | undefine
     );
   }
   const ev = v as { type?: unknown; object?: unknown };
-  if (typeof ev !== 'object' || ev === null || typeof ev.type !== 'string' || typeof ev.object !== 'object') {
+  if (typeof ev !== 'object' || ev === null || typeof ev.type !== 'string' || !('object' in ev)) {
     throw new KubeError(`invalid watch event from ${url}: not a watch event: ${line.slice(0, 100)}`, {
       status: 0,
       code: 'EBADRESPONSE',
     });
   }
-  return v as WatchEvent;
+  const d = decodeWatchEvent({ type: ev.type, object: ev.object });
+  if ('skip' in d) {
+    onSkip(d.skip);
+    return undefined;
+  }
+  return d;
+}
+
+/** A bearer token or basic auth among the request headers. */
+function hasCredentials(headers: Record<string, string | string[]>): boolean {
+  return Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+}
+
+/** The soft limit on open files of this process (ulimit -n), when the platform tells (Linux). */
+function openFilesLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m === null ? undefined : Number(m[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function tooManyFiles(code: 'EMFILE' | 'ENFILE', server: string, limit: number | undefined): string {
+  if (code === 'ENFILE') {
+    return `too many open files in the system (ENFILE): log streams to ${server} are retried until some close; lower --max-log-requests`;
+  }
+  const at = limit === undefined ? 'the limit on open files' : `the limit of ${limit} open files`;
+  return `too many open files (EMFILE): kstern reached ${at} (ulimit -n) opening log streams to ${server}; they are retried, but raise the limit (e.g. ulimit -n ${Math.max(4096, (limit ?? 0) * 4)}) or lower --max-log-requests`;
+}
+
+/** Header values are the server's: no control characters (terminal escapes) in our messages, and short. */
+function printable(s: string): string {
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}
+
+/** The KubeError for a 3xx answer: kstern never follows a redirect (nor sends credentials elsewhere). */
+export function redirectError(
+  server: string,
+  url: string,
+  status: number,
+  location: string | undefined,
+): KubeError {
+  const text = STATUS_CODES[status] ?? 'Redirect';
+  const to =
+    location === undefined || location === '' ? 'with no Location header' : `to ${printable(location)}`;
+  return new KubeError(
+    `the server ${server} answered ${status} ${text} ${to} for ${url}; kstern does not follow redirects: check the server URL of the kubeconfig cluster`,
+    { status, code: 'EREDIRECT' },
+  );
 }
 
 /** A KubeError for a stream that broke after it started (reset, GOAWAY, connection lost). */
@@ -170,9 +259,16 @@ export class HttpKubeApi implements KubeApi {
   readonly #verbosity: number;
   readonly #log: (line: string) => void;
   readonly #listPageSize: number;
+  readonly #maxListPages: number;
+  readonly #maxWatchEventBytes: number;
+  readonly #maxBodyBytes: number;
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
   readonly #aborts = new AbortHub();
+  /** ulimit -n, read at the first request (by the time EMFILE strikes no descriptor is left to read it). */
+  #filesLimit: number | undefined | null = null;
+  /** Warnings already given (#warnOnce). */
+  readonly #warned = new Set<string>();
   /** 'auto' until the first connection tells (ALPN). */
   #mode: 'auto' | 'h2' | 'h1';
   #agent: { key: string; agent: http.Agent } | undefined;
@@ -193,6 +289,9 @@ export class HttpKubeApi implements KubeApi {
     this.#verbosity = opts.verbosity ?? 0;
     this.#log = opts.log ?? (() => {});
     this.#listPageSize = opts.listPageSize ?? 500;
+    this.#maxListPages = opts.maxListPages ?? 10_000;
+    this.#maxWatchEventBytes = opts.maxWatchEventBytes ?? DEFAULT_MAX_WATCH_EVENT_BYTES;
+    this.#maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     // Like client-go's TLS handshake timeout: a connection that does not get through in 10 s is retried.
     this.#connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? kube.requestTimeoutMs;
@@ -249,7 +348,25 @@ export class HttpKubeApi implements KubeApi {
     const items: PodList['items'] = [];
     let cont: string | undefined;
     let resourceVersion = '';
+    // A server that hands back a token it gave before (or pages without end) would loop forever.
+    const seen = new Set<string>();
+    let pages = 0;
     do {
+      if (cont !== undefined) {
+        if (seen.has(cont)) {
+          throw new KubeError(
+            `the server ${this.server} repeated the continue token of an earlier page of ${podsPath(q.namespace)}: the pod list would never end`,
+            { status: 0, code: 'EBADRESPONSE' },
+          );
+        }
+        seen.add(cont);
+      }
+      if (++pages > this.#maxListPages) {
+        throw new KubeError(
+          `the server ${this.server} sent more than ${this.#maxListPages} pages of ${podsPath(q.namespace)} (${this.#listPageSize} pods each): giving up on the pod list`,
+          { status: 0, code: 'EBADRESPONSE' },
+        );
+      }
       const path =
         podsPath(q.namespace) +
         query({
@@ -258,16 +375,28 @@ export class HttpKubeApi implements KubeApi {
           limit: this.#listPageSize > 0 ? this.#listPageSize : undefined,
           continue: cont,
         });
-      const page = await this.getJSON<PodList & { metadata?: { continue?: string } }>(path, signal);
-      if (!Array.isArray(page.items)) {
+      const page = await this.getJSON<{
+        items?: unknown;
+        metadata?: { resourceVersion?: unknown; continue?: unknown };
+      }>(path, signal);
+      if (typeof page !== 'object' || page === null || !Array.isArray(page.items)) {
         throw new KubeError(`invalid pod list from ${this.server}${path}: no items`, {
           status: 0,
           code: 'EBADRESPONSE',
         });
       }
-      for (const p of page.items) items.push(p);
-      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-      cont = page.metadata?.continue || undefined;
+      for (const p of page.items) {
+        const why = podProblem(p);
+        if (why === undefined) items.push(p as Pod);
+        else
+          this.#warnOnce(
+            `ignoring an invalid pod in the pod list from ${this.server}${podsPath(q.namespace)}: ${why}`,
+          );
+      }
+      const rv = typeof page.metadata === 'object' ? page.metadata?.resourceVersion : undefined;
+      if (typeof rv === 'string') resourceVersion = rv;
+      const next = page.metadata?.continue;
+      cont = typeof next === 'string' && next !== '' ? next : undefined;
     } while (cont !== undefined);
     return { items, metadata: { resourceVersion } };
   }
@@ -282,7 +411,7 @@ export class HttpKubeApi implements KubeApi {
       const after = ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
       const msg = `request to ${url} timed out after ${after} (--request-timeout)`;
       ac.abort(new KubeError(msg, { status: 0, code: 'ETIMEDOUT' }));
-    }, ms);
+    }, clampDelay(ms));
     const off = this.#aborts.on(signal, () => ac.abort(signal.reason));
     return this.#getJSON<T>(path, ac.signal).finally(() => {
       clearTimeout(timer);
@@ -292,9 +421,21 @@ export class HttpKubeApi implements KubeApi {
 
   async #getJSON<T>(path: string, signal: AbortSignal): Promise<T> {
     const res = await this.#request(path, signal, 'application/json');
+    const max = this.#maxBodyBytes;
+    const tooLarge = () =>
+      new KubeError(
+        `the response to GET ${res.url} is larger than ${formatBytes(max)} (the limit for a list or get response)`,
+        { status: 0, code: 'ERESPONSETOOLARGE' },
+      );
     const chunks: Buffer[] = [];
+    let n = 0;
     try {
-      for await (const c of res.body) chunks.push(c);
+      if (Number(header(res.headers, 'content-length')) > max) throw tooLarge();
+      for await (const c of res.body) {
+        n += c.length;
+        if (n > max) throw tooLarge();
+        chunks.push(c);
+      }
     } finally {
       res.cancel();
     }
@@ -319,18 +460,30 @@ export class HttpKubeApi implements KubeApi {
       if (signal.aborted) return;
       throw e;
     }
-    const lines = new LineBuffer();
+    const where = res.url.split('?')[0];
+    const skip = (why: string) => this.#warnOnce(`ignoring an invalid watch event from ${where}: ${why}`);
+    const lines = new LineBuffer(this.#maxWatchEventBytes);
     try {
       for await (const chunk of res.body) {
-        for (const line of lines.push(chunk)) {
-          const ev = parseWatchLine(line, res.url);
+        let got: string[];
+        try {
+          got = lines.push(chunk);
+        } catch (e) {
+          if (!(e instanceof LineTooLongError)) throw e;
+          throw new KubeError(
+            `the watch of ${where} sent an event larger than ${formatBytes(e.limit)} (the limit for one watch event)`,
+            { status: 0, code: 'ERESPONSETOOLARGE' },
+          );
+        }
+        for (const line of got) {
+          const ev = parseWatchLine(line, res.url, skip);
           if (ev !== undefined) yield ev;
         }
       }
       if (signal.aborted) return;
       const rest = lines.end();
       if (rest !== undefined) {
-        const ev = parseWatchLine(rest, res.url);
+        const ev = parseWatchLine(rest, res.url, skip);
         if (ev !== undefined) yield ev;
       }
     } finally {
@@ -345,6 +498,9 @@ export class HttpKubeApi implements KubeApi {
       res = await this.#request(path, signal, '*/*');
     } catch (e) {
       if (signal.aborted) return;
+      // Tails retry connection failures quietly; running out of file descriptors needs the user.
+      if (e instanceof KubeError && (e.code === 'EMFILE' || e.code === 'ENFILE'))
+        this.#warnOnce(tooManyFiles(e.code, this.server, this.#filesLimit ?? undefined));
       throw e;
     }
     try {
@@ -354,11 +510,19 @@ export class HttpKubeApi implements KubeApi {
     }
   }
 
+  /** Says `line` on stderr (the log option), once per distinct line (at most 1000 lines in all). */
+  #warnOnce(line: string): void {
+    // A server with endless distinct bad objects gets its first 1000 reported, not a flood.
+    if (this.#warned.has(line) || this.#warned.size >= 1000) return;
+    this.#warned.add(line);
+    this.#log(line);
+  }
+
   #debug(v: number, line: string): void {
     if (this.#verbosity >= v) this.#log(line);
   }
 
-  /** GET `path`; resolves with a 2xx/3xx response, throws a KubeError for an error status. */
+  /** GET `path`; resolves with a 2xx response, throws a KubeError for any other status (3xx included). */
   async #request(path: string, signal: AbortSignal, accept: string): Promise<Opened> {
     if (signal.aborted) throw abortError(signal);
     let authRetried = false;
@@ -366,6 +530,12 @@ export class HttpKubeApi implements KubeApi {
     for (;;) {
       if (this.#closed) throw new KubeError(`the connection to ${this.server} was closed`, { status: 0 });
       const creds = await raceAbort(this.#auth.get(), signal);
+      if (this.#filesLimit === null) this.#filesLimit = openFilesLimit();
+      if (!this.#tls && hasCredentials(creds.headers)) {
+        this.#warnOnce(
+          `warning: credentials for ${this.server} are sent without TLS (the server URL is http://): anyone on the network path can read them`,
+        );
+      }
       let res: Sent;
       try {
         res = await this.#send(path, creds, signal, accept);
@@ -379,7 +549,12 @@ export class HttpKubeApi implements KubeApi {
         }
         throw e instanceof RetryableError ? e.error : e;
       }
-      if (res.status < 400) return res;
+      if (res.status < 300) return res;
+      if (res.status < 400) {
+        // Never followed: the Location may be anywhere, and the credentials must not go there.
+        res.cancel();
+        throw redirectError(this.server, res.url, res.status, header(res.headers, 'location'));
+      }
       const body = await readSome(res.body, MAX_ERROR_BODY).finally(() => res.cancel());
       if (res.status === 401 && !authRetried) {
         authRetried = true;

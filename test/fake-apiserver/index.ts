@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tlsMaterial } from './certs.ts';
+import type { HostileOptions } from './hostile.ts';
 import { Exchange, listen, type RequestRecord } from './http.ts';
 import { type KubeconfigOptions, kubeconfigYaml, writeKubeconfigFile } from './kubeconfig.ts';
 import { LogStore } from './logs.ts';
@@ -17,6 +18,7 @@ import { rfc3339, type TimestampFormat } from './time.ts';
 import type { ContainerStatus, KubeObject, Pod } from './types.ts';
 import { buildWorkload, type CreateWorkloadOptions, resourceOf, type WorkloadKind } from './workloads.ts';
 
+export type { HostileOptions } from './hostile.ts';
 export type { RequestRecord } from './http.ts';
 export type { KubeconfigOptions } from './kubeconfig.ts';
 export type { CreatePodOptions } from './pods.ts';
@@ -140,6 +142,8 @@ export interface FakeApiServer {
   goAway(graceMs?: number): number;
   /** Changes the bearer token the server accepts (a credential rotation: the old one now gets 401). */
   setToken(token: string): void;
+  /** Hostile answers from now on (see hostile.ts); undefined turns them off. */
+  hostile(o: HostileOptions | undefined): void;
 
   createWorkload(kind: WorkloadKind, o: CreateWorkloadOptions): KubeObject;
   deleteWorkload(kind: WorkloadKind, namespace: string, name: string): void;
@@ -398,6 +402,10 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     goAway: (graceMs = 100) => listener.goAway(graceMs),
     setToken(t) {
       st.token = t;
+    },
+    hostile(o) {
+      if (o === undefined) delete st.hostile;
+      else st.hostile = { ...o };
     },
 
     createWorkload(kind, o) {

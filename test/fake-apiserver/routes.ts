@@ -1,6 +1,7 @@
 // Request routing: auth, discovery, pods (list/get/watch/log), workloads, namespaces, nodes.
 
 import { apiGroup, apiGroupList, apiVersions, coreV1, GROUPS, groupV1, VERSION } from './discovery.ts';
+import { answerHostile } from './hostile.ts';
 import type { Exchange } from './http.ts';
 import { pipeLog } from './logs.ts';
 import { containerStatus, POD_FIELDS, podFields } from './pods.ts';
@@ -30,7 +31,7 @@ import { WORKLOAD_RESOURCES } from './workloads.ts';
 
 export function handle(st: ServerState, ex: Exchange): void {
   try {
-    route(st, ex);
+    if (st.hostile === undefined || !answerHostile(st.hostile, st, ex)) route(st, ex);
   } catch (e) {
     if (ex.res.headersSent) {
       ex.reset();

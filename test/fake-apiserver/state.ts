@@ -1,4 +1,5 @@
 // Everything the request handlers share: stores, auth, fault switches and open streams.
+import type { HostileOptions } from './hostile.ts';
 import type { Exchange, RequestRecord } from './http.ts';
 import type { LogStore } from './logs.ts';
 import type { PodStore } from './store.ts';
@@ -39,6 +40,8 @@ export interface ServerState {
   /** When set, pods/log requests matching it are accepted and never answered (a hung request). */
   logHang?: { filter: { namespace?: string; pod?: string; container?: string }; follow?: boolean };
   bookmarkIntervalMs: number;
+  /** Hostile answers (hostile.ts), when set. */
+  hostile?: HostileOptions;
   watches: Set<WatchStream>;
   logStreams: Set<OpenLog>;
   requests: RequestRecord[];
