@@ -7,6 +7,7 @@
 // (rules.ts: resume, backoff, re-check, end) decides what follows; the loop below only runs the steps.
 import type { KubeApi, LogOptions } from '../kube/api.ts';
 import { KubeError } from '../kube/api.ts';
+import { isPod } from '../kube/decode.ts';
 import type { Pod } from '../kube/types.ts';
 import { chooseContainerId, type TargetSet } from '../targets/select.ts';
 import type { Target } from '../targets/types.ts';
@@ -242,6 +243,7 @@ export async function tailTarget(
     } catch (e) {
       return e instanceof KubeError && e.status === 404 ? 'lost' : 'unknown';
     }
+    if (!isPod(pod)) return 'unknown'; // a malformed answer tells nothing
     if (pod.metadata?.uid !== undefined && t.podUid !== '' && pod.metadata.uid !== t.podUid) return 'lost';
     const st = pod.status;
     const s = [
