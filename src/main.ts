@@ -3,11 +3,11 @@
 import { completionScript } from './cli/completion.ts';
 import { loadCommand } from './cli/load.ts';
 import type { Deps } from './deps.ts';
-import { UserError } from './errors.ts';
 import { KubeError } from './kube/api.ts';
 import { sanitizeText } from './output/sanitize.ts';
 import { run } from './run.ts';
-import { VERSION } from './version.ts';
+import { UserError } from './util/errors.ts';
+import { VERSION } from './util/version.ts';
 
 export type { Deps } from './deps.ts';
 export { SIGNAL_EXIT } from './deps.ts';

@@ -4,12 +4,11 @@ import { promptForInstance } from './cli/prompt.ts';
 import type { Config } from './config/config.ts';
 import { sinceSecondsFor } from './config/duration.ts';
 import { resolveKubeconfig } from './config/kubeconfig.ts';
+import type { Pod } from './core/kube-objects.ts';
 import { type Deps, SIGNAL_EXIT } from './deps.ts';
-import { UserError } from './errors.ts';
 import { type KubeApi, KubeError } from './kube/api.ts';
 import { watchPods } from './kube/pod-watcher.ts';
 import { createKubeApi } from './kube/transport.ts';
-import type { Pod } from './kube/types.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
 import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
 import { defaultFormatter, type Formatter } from './output/format.ts';
@@ -24,6 +23,7 @@ import { TailManager } from './tail/manager.ts';
 import { StallMonitor, TokenBucket } from './tail/stall.ts';
 import { conditionMatches } from './targets/condition.ts';
 import { TargetSet } from './targets/select.ts';
+import { UserError } from './util/errors.ts';
 import { mergeAsync } from './util/merge.ts';
 
 /** Errors that make a run pointless: the server cannot be reached or rejects who we are. */

@@ -1,11 +1,11 @@
 // --stdin: format lines read from standard input with the same filters and templates; no cluster.
+
+import type { LogLine, Target } from './core/model.ts';
 import type { InStream } from './deps.ts';
-import { UserError } from './errors.ts';
 import { CONTINUED } from './tail/emitter.ts';
 import { LineSplitter, PIECE } from './tail/lines.ts';
 import type { LineSink } from './tail/sink.ts';
-import type { LogLine } from './tail/types.ts';
-import type { Target } from './targets/types.ts';
+import { UserError } from './util/errors.ts';
 
 /** Lines from stdin belong to no pod: every name is empty. */
 const STDIN_TARGET: Target = {

@@ -6,11 +6,11 @@ import { parseUserDuration } from '../config/duration.ts';
 import { parseResourceQuery } from '../config/kind.ts';
 import { parseSinceTime } from '../config/since-time.ts';
 import { compileUserRegex } from '../config/user-regex.ts';
-import { UserError } from '../errors.ts';
+import type { ContainerStateName } from '../core/model.ts';
 import { buildPalette, parseColorList } from '../output/colors.ts';
 import { validateTimezone } from '../output/timefmt.ts';
 import { parseCondition } from '../targets/condition.ts';
-import type { ContainerStateName } from '../targets/types.ts';
+import { UserError } from '../util/errors.ts';
 import { OPTIONS, type OptionDef } from './options.ts';
 
 type Raw = Record<string, unknown>;

@@ -3,8 +3,8 @@
 // Unlike stern (which prints "Selector: …" in blue on stdout), everything here goes to `output`
 // (stderr), so stdout carries log lines only.
 import { SIGNAL_EXIT } from '../deps.ts';
-import { UserError } from '../errors.ts';
 import type { KubeApi } from '../kube/api.ts';
+import { UserError } from '../util/errors.ts';
 import { type Key, Menu, parseKeys } from './prompt-menu.ts';
 
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';

@@ -1,7 +1,7 @@
 // The config file (stern §1.5): a YAML mapping of long option names to values, applied as defaults
 // (the command line wins; the caller does that).
 import yaml from 'js-yaml';
-import { UserError } from '../errors.ts';
+import { UserError } from '../util/errors.ts';
 
 export type OptionKind = 'scalar' | 'list';
 

@@ -1,6 +1,6 @@
 // Resource queries (`deployment/web`, `svc/api`, …; stern §2.1): which kind, where it lives in the API,
 // and the label selector of its pods.
-import { UserError } from '../errors.ts';
+import { UserError } from '../util/errors.ts';
 
 export type Kind =
   | 'pod'

@@ -2,7 +2,7 @@
 // the chosen kubeconfig entries the way client-go's DirectClientConfig merges its overrides: a flag
 // replaces the entry's field, and a few flags also clear fields that would contradict them.
 import { resolve } from 'node:path';
-import { UserError } from '../errors.ts';
+import { UserError } from '../util/errors.ts';
 import type { KubeOverrides } from './config.ts';
 
 type Raw = Record<string, unknown>;

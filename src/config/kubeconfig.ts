@@ -8,7 +8,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
-import { UserError } from '../errors.ts';
+import { UserError } from '../util/errors.ts';
 import type { KubeOverrides } from './config.ts';
 import {
   hasUserOverrides,

@@ -1,6 +1,7 @@
 // --since-time: an RFC3339 instant, sent to the API as `sinceTime`.
-import { UserError } from '../errors.ts';
-import { parseTimestampNs, toSinceTime } from '../tail/timestamp.ts';
+
+import { parseTimestampNs, toSinceTime } from '../core/rfc3339.ts';
+import { UserError } from '../util/errors.ts';
 
 /**
  * `2026-01-02T15:04:05Z`, `2026-01-02T15:04:05.5+09:00`, … → the same instant as RFC3339 UTC, e.g.

@@ -4,7 +4,7 @@
 // (`ERROR|WARN`, `(?i)timeout`), run on V8's RegExp instead: ~20× faster, identical results, and with
 // no quantifier there is nothing to backtrack over. Figures: bench/regex.md.
 import { RE2JS } from 're2js';
-import { UserError } from '../errors.ts';
+import { UserError } from '../util/errors.ts';
 
 export interface UserRegex {
   /** The pattern as the user wrote it. */

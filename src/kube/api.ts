@@ -1,6 +1,6 @@
 // The one seam between kstern and Kubernetes. Everything above this interface is testable without a
 // network; only the adapter behind it (transport.ts) imports node:http2 or @kubernetes/client-node.
-import type { Pod, PodList, WatchEvent } from './types.ts';
+import type { PodList, WatchEvent } from '../core/kube-objects.ts';
 
 export interface PodQuery {
   /** Namespace, or undefined for a cluster-wide request (-A). */
@@ -80,5 +80,3 @@ export class KubeError extends Error {
     this.code = opts.code;
   }
 }
-
-export type { Pod };

@@ -1,7 +1,7 @@
 // Checking what the API server sent before anything above the seam reads it: a pod must have the shape
 // types.ts promises (a named metadata, lists where lists are expected, strings where strings are), so
 // a malformed object is skipped with a message instead of ending the run with a TypeError.
-import type { Pod, WatchEvent } from './types.ts';
+import type { Pod, WatchEvent } from '../core/kube-objects.ts';
 
 type Obj = Record<string, unknown>;
 

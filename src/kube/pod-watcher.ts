@@ -3,10 +3,10 @@
 // ends; relist and reconcile on 410 Expired; retry other failures with capped exponential backoff and
 // full jitter. Namespaces are independent: one failing never stops the others.
 
+import type { Pod, PodList } from '../core/kube-objects.ts';
 import { clampDelay } from '../util/sleep.ts';
 import { type KubeApi, KubeError, type WatchOptions } from './api.ts';
 import { statusError } from './status.ts';
-import type { Pod, PodList } from './types.ts';
 
 export type PodEvent =
   /** Added or modified, or found by a (re)list. */

@@ -1,9 +1,9 @@
 // Turning an API server error response into a KubeError: the Status message when the body is a
 // metav1.Status, else "<code> <text>: <start of the body>" (proxies and load balancers send HTML).
 import { STATUS_CODES } from 'node:http';
+import type { Status } from '../core/kube-objects.ts';
 import { MAX_DELAY_MS } from '../util/sleep.ts';
 import { KubeError } from './api.ts';
-import type { Status } from './types.ts';
 
 const SNIPPET = 200;
 

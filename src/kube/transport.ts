@@ -7,15 +7,15 @@ import http, { type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import http2, { type ClientHttp2Stream } from 'node:http2';
 import https from 'node:https';
 import type { ResolvedKube } from '../config/kubeconfig.ts';
+import type { Pod, PodList, WatchEvent } from '../core/kube-objects.ts';
 import { clampDelay } from '../util/sleep.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../util/version.ts';
 import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
 import { type Credentials, KubeAuth } from './auth.ts';
 import { decodeWatchEvent, podProblem } from './decode.ts';
 import { abortError, connectError, H2Pool, type Lease, raceAbort, sniFor } from './http2-pool.ts';
 import { LineBuffer, LineTooLongError } from './ndjson.ts';
 import { errorFromResponse } from './status.ts';
-import type { Pod, PodList, WatchEvent } from './types.ts';
 
 export interface TransportOptions {
   /** kubectl-style: ≥ 6 logs each request with its status and time, ≥ 8 also the request headers. */

@@ -1,6 +1,6 @@
 // Resource queries: turn `<kind>/<name>` into the label selector of its pods, per namespace.
 import { apiPathFor, type Kind, listPathFor, selectorFromWorkload } from '../config/kind.ts';
-import { UserError } from '../errors.ts';
+import { UserError } from '../util/errors.ts';
 import { type KubeApi, KubeError } from './api.ts';
 
 export interface SelectorGroup {

@@ -2,8 +2,7 @@
 // on stderr. The per-target prefix is rendered once (names made safe for a terminal when the sanitizer is
 // on); each line is one Buffer.concat, content bytes untouched.
 
-import type { LogLine } from '../tail/types.ts';
-import type { Target } from '../targets/types.ts';
+import type { LogLine, Target } from '../core/model.ts';
 import { colorsFor, DEFAULT_PALETTE, type Palette, sgrWrap } from './colors.ts';
 
 export interface Formatter {

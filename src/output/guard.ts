@@ -1,7 +1,7 @@
 // A formatter that cannot lose a line: when the chosen output (a template, -o json) throws on a line
 // (a hostile pod object nested too deep, a template function that fails), the line is printed in the
 // default format instead, the first failure is reported on stderr, and the run's exit code says so.
-import type { LogLine } from '../tail/types.ts';
+import type { LogLine } from '../core/model.ts';
 import type { DefaultFormatter, Formatter } from './format.ts';
 
 export interface GuardedFormatter extends Formatter {

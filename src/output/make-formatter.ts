@@ -1,7 +1,7 @@
 // Builds the Formatter for a run from the output flags: the byte-exact default fast path, stern's other
 // built-in outputs, or a user's Go template; then line filters (-i/-e) before and highlight (-H) after.
 import type { Config } from '../config/config.ts';
-import type { LogLine } from '../tail/types.ts';
+import type { LogLine } from '../core/model.ts';
 import { buildPalette, colorsFor, paletteSgr } from './colors.ts';
 import { compileHighlighter, compileLineFilter } from './filters.ts';
 import { defaultFormatter, type Formatter } from './format.ts';

@@ -2,8 +2,9 @@
 // `2006-01-02T15:04:05.000000000Z07:00` (default) and `01-02 15:04:05` (short).
 // Per line: one parse, a cached UTC-offset lookup (Intl is asked once per zone and UTC minute), integer
 // arithmetic. No Intl formatting per line.
-import { UserError } from '../errors.ts';
-import { parseTimestampNs } from '../tail/timestamp.ts';
+
+import { parseTimestampNs } from '../core/rfc3339.ts';
+import { UserError } from '../util/errors.ts';
 
 export type TimestampFormat = 'default' | 'short';
 

@@ -8,12 +8,11 @@
 // - A line over --max-line-bytes comes in pieces (lines.ts): the first carries the timestamp and decides
 //   for all of them; each piece but the last is marked. A resume that cuts such a line skips the pieces
 //   already printed.
-import type { Target } from '../targets/types.ts';
+import type { LogLine, Target } from '../core/model.ts';
+import { parseTimestampNs, splitTimestamp } from '../core/rfc3339.ts';
 import { PIECE, type PieceKind } from './lines.ts';
 import { ResumePoint } from './resume.ts';
 import type { ReadMode } from './rules.ts';
-import { parseTimestampNs, splitTimestamp } from './timestamp.ts';
-import type { LogLine } from './types.ts';
 
 /** Appended to each piece of an over-long line but its last. */
 export const CONTINUED = Buffer.from(' [continued: longer than --max-line-bytes]');

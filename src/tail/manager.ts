@@ -1,6 +1,6 @@
 // Runs one tailer per target instance and knows which are running.
-import type { Pod } from '../kube/types.ts';
-import type { Target } from '../targets/types.ts';
+import type { Pod } from '../core/kube-objects.ts';
+import type { Target } from '../core/model.ts';
 import { type TailContext, type TailResult, tailTarget } from './tailer.ts';
 
 interface Running {

@@ -1,7 +1,7 @@
 // Exactly-once resume of a follow stream. The API resumes at whole-second granularity (`sinceTime`), so after
 // a reconnect it resends the last second; this drops exactly the lines already printed.
 
-import { toSinceTime } from './timestamp.ts';
+import { toSinceTime } from '../core/rfc3339.ts';
 
 /**
  * Remembers the last printed timestamp L and how many printed lines carried exactly L (n). After

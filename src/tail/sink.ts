@@ -1,7 +1,6 @@
 // What a tail needs from the output, owned here so that tail/ never imports output/: output/sink.ts
 // implements it with the formatter and the one writer.
-import type { Target } from '../targets/types.ts';
-import type { LogLine } from './types.ts';
+import type { LogLine, Target } from '../core/model.ts';
 
 export interface LineSink {
   /** Prints these lines (of one target, in order). Resolves when the output can take more: backpressure. */

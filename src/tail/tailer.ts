@@ -5,12 +5,14 @@
 // The shape (as stern keeps Tail.Start apart from its retry loop): `readAttempt` reads one stream through
 // the LineEmitter (emitter.ts: which lines are printed, exactly once) to the sink; the pure `nextStep`
 // (rules.ts: resume, backoff, re-check, end) decides what follows; the loop below only runs the steps.
+
+import type { Pod } from '../core/kube-objects.ts';
+import type { Target } from '../core/model.ts';
+import { parseTimestampNs, splitTimestamp } from '../core/rfc3339.ts';
 import type { KubeApi, LogOptions } from '../kube/api.ts';
 import { KubeError } from '../kube/api.ts';
 import { isPod } from '../kube/decode.ts';
-import type { Pod } from '../kube/types.ts';
 import { chooseContainerId, type TargetSet } from '../targets/select.ts';
-import type { Target } from '../targets/types.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import type { Backoff } from '../util/sleep.ts';
 import { LineEmitter } from './emitter.ts';
@@ -28,10 +30,9 @@ import {
 } from './rules.ts';
 import type { LineSink } from './sink.ts';
 import type { StallMonitor, StreamWatch, TokenBucket } from './stall.ts';
-import { parseTimestampNs, splitTimestamp } from './timestamp.ts';
 
 export { CONTINUED } from './emitter.ts';
-export { StallError, type TailResult } from './rules.ts';
+export type { TailResult } from './rules.ts';
 
 export interface TailContext {
   api: KubeApi;

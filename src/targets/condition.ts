@@ -1,6 +1,7 @@
 // --condition name[=value]: tail only pods whose condition has that status (stern/condition.go).
-import { UserError } from '../errors.ts';
-import type { Pod } from '../kube/types.ts';
+
+import type { Pod } from '../core/kube-objects.ts';
+import { UserError } from '../util/errors.ts';
 
 export type ConditionValue = 'True' | 'False' | 'Unknown';
 

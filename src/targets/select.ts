@@ -1,14 +1,8 @@
 // Which containers of which pods to tail, and when a container instance is new (stern's targetFilter,
 // shouldAdd and chooseContainerID). Pure: no I/O, no clock.
-import type { ContainerStatus, Pod } from '../kube/types.ts';
-import type {
-  ContainerFilter,
-  ContainerKind,
-  ContainerStateName,
-  Matcher,
-  PodFilter,
-  Target,
-} from './types.ts';
+import type { ContainerStatus, Pod } from '../core/kube-objects.ts';
+import type { ContainerKind, ContainerStateName, Target } from '../core/model.ts';
+import type { ContainerFilter, Matcher, PodFilter } from './types.ts';
 
 /**
  * The container instance whose log the API serves for this status (kubelet's validateContainerLogStatus):

@@ -1,22 +1,5 @@
 // A target is one container of one pod: the unit kstern tails.
-import type { Pod } from '../kube/types.ts';
-
-export type ContainerKind = 'init' | 'regular' | 'ephemeral';
-export type ContainerStateName = 'running' | 'waiting' | 'terminated';
-
-export interface Target {
-  /** `<namespace>/<pod>/<container>`: stable across container restarts. */
-  readonly key: string;
-  readonly namespace: string;
-  readonly pod: string;
-  readonly podUid: string;
-  readonly container: string;
-  readonly kind: ContainerKind;
-  /** The container instance this tail reads (stern's chooseContainerID). */
-  readonly containerId: string;
-  /** The pod object as last seen when this target was created (labels, node name, ...). */
-  readonly podObject: Pod;
-}
+import type { ContainerStateName } from '../core/model.ts';
 
 /** A compiled name pattern (RegExp or a linear-time UserRegex). */
 export interface Matcher {

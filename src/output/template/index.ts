@@ -5,15 +5,15 @@
 //
 // Compile once; execute walks the pre-parsed tree.
 
-import { Exec, ExecError, type FuncDef } from './exec.ts';
+import { Exec, type FuncDef } from './exec.ts';
 import { builtins, methodOf, sternFuncs } from './funcs.ts';
-import { parseTemplate, TemplateError } from './parser.ts';
-import { type Color, isLogData, type LogData, LogStruct } from './values.ts';
+import { parseTemplate } from './parser.ts';
+import { isLogData, type LogData, LogStruct } from './values.ts';
 
 export { ExecError } from './exec.ts';
-export { jsonMarshal, jsonMarshalIndent, logToJSON } from './json.ts';
+export { jsonMarshal, logToJSON } from './json.ts';
 export { TemplateError } from './parser.ts';
-export type { Color, LogData };
+export type { LogData };
 
 export interface CompileOptions {
   /** fatih/color's NoColor is the negation: false makes every colour function return plain text. */
@@ -50,9 +50,4 @@ export function compileTemplate(source: string, o: CompileOptions): Template {
       return exec.run(root, dot);
     },
   };
-}
-
-/** For callers that want to tell the error kinds apart without importing the classes' modules. */
-export function isTemplateError(e: unknown): e is TemplateError | ExecError {
-  return e instanceof TemplateError || e instanceof ExecError;
 }

@@ -4,9 +4,9 @@ import http2, { type Http2ServerRequest } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { WatchEvent } from '../../../src/core/kube-objects.ts';
 import { KubeError } from '../../../src/kube/api.ts';
 import { createKubeApi, type HttpKubeApi } from '../../../src/kube/transport.ts';
-import type { WatchEvent } from '../../../src/kube/types.ts';
 import { json, type Req, type Res, startTestServer, type TestServer, until } from './test-server.ts';
 
 const servers: TestServer[] = [];

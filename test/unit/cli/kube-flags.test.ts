@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import yaml from 'js-yaml';
 import type { KubeOverrides } from '../../../src/config/config.ts';
 import { FROM_FLAGS, listContexts, resolveKubeconfig } from '../../../src/config/kubeconfig.ts';
-import { UserError } from '../../../src/errors.ts';
 import { KubeAuth } from '../../../src/kube/auth.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 let dir: string;
 let kubeconfig: string;

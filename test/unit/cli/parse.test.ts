@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseArgs, preprocessArgv } from '../../../src/cli/parse.ts';
 import type { Config } from '../../../src/config/config.ts';
-import { UserError } from '../../../src/errors.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 function config(...argv: string[]): Config {
   const cmd = parseArgs(argv, 'test');

@@ -4,9 +4,9 @@ import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { instanceValues, promptForInstance } from '../../../src/cli/prompt.ts';
 import { Menu, parseKeys } from '../../../src/cli/prompt-menu.ts';
-import { UserError } from '../../../src/errors.ts';
+import type { PodList } from '../../../src/core/kube-objects.ts';
 import type { KubeApi, PodQuery } from '../../../src/kube/api.ts';
-import type { PodList } from '../../../src/kube/types.ts';
+import { UserError } from '../../../src/util/errors.ts';
 import { until } from '../../support/wait.ts';
 
 const INSTANCE = 'app.kubernetes.io/instance';

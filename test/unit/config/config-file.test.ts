@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfigFile, type OptionKind } from '../../../src/config/config-file.ts';
-import { UserError } from '../../../src/errors.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 const KNOWN = new Map<string, OptionKind>([
   ['tail', 'scalar'],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { apiPathFor, type Kind, parseResourceQuery, selectorFromWorkload } from '../../../src/config/kind.ts';
-import { UserError } from '../../../src/errors.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 const userError = (message: string, exitCode: number) => (e: unknown) =>
   e instanceof UserError && e.message === message && e.exitCode === exitCode;

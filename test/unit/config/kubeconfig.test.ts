@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import yaml from 'js-yaml';
 import { type KubeconfigInput, resolveKubeconfig } from '../../../src/config/kubeconfig.ts';
-import { UserError } from '../../../src/errors.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 let dir: string;
 let n = 0;

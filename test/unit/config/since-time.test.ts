@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseSinceTime } from '../../../src/config/since-time.ts';
-import { UserError } from '../../../src/errors.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 describe('parseSinceTime', () => {
   const ok: [string, string][] = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileUserRegex } from '../../../src/config/user-regex.ts';
-import { UserError } from '../../../src/errors.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 const bracket = (m: string) => `[${m}]`;
 

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { Status } from '../../../src/core/kube-objects.ts';
 import { KubeError } from '../../../src/kube/api.ts';
 import { decodeWatchEvent, isPod, podProblem } from '../../../src/kube/decode.ts';
 import { errorFromResponse, statusError } from '../../../src/kube/status.ts';
 import { parseWatchLine } from '../../../src/kube/transport.ts';
-import type { Status } from '../../../src/kube/types.ts';
 import { conditionMatches } from '../../../src/targets/condition.ts';
 import { TargetSet } from '../../../src/targets/select.ts';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Pod, PodList, WatchEvent } from '../../../src/core/kube-objects.ts';
 import {
   type KubeApi,
   KubeError,
@@ -8,7 +9,6 @@ import {
   type WatchOptions,
 } from '../../../src/kube/api.ts';
 import { backoffMs, type PodEvent, type PodWatchOptions, watchPods } from '../../../src/kube/pod-watcher.ts';
-import type { Pod, PodList, WatchEvent } from '../../../src/kube/types.ts';
 
 function pod(ns: string, name: string, rv: string, uid = `${ns}-${name}`): Pod {
   return { metadata: { namespace: ns, name, uid, resourceVersion: rv } };

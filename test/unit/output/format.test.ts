@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { LogLine, Target } from '../../../src/core/model.ts';
 import { defaultFormatter } from '../../../src/output/format.ts';
-import type { LogLine } from '../../../src/tail/types.ts';
-import type { Target } from '../../../src/targets/types.ts';
 
 function target(pod: string, container: string, namespace = 'default'): Target {
   return {

@@ -3,9 +3,8 @@
 // is on (stdout is a terminal, or --sanitize). Piped output stays byte-exact.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { LogLine, Target } from '../../../src/core/model.ts';
 import { type FormatterOptions, makeFormatter } from '../../../src/output/make-formatter.ts';
-import type { LogLine } from '../../../src/tail/types.ts';
-import type { Target } from '../../../src/targets/types.ts';
 
 const OSC52 = '\x1b]52;c;ZXZpbA==\x07';
 const TITLE = '\x1b]0;pwned\x1b\\';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UserError } from '../../../src/errors.ts';
 import { type TimestampFormat, timestampFormatter, validateTimezone } from '../../../src/output/timefmt.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 describe('validateTimezone', () => {
   for (const tz of [

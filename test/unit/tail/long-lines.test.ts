@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
+import type { Target } from '../../../src/core/model.ts';
 import { type KubeApi, KubeError, type LogOptions } from '../../../src/kube/api.ts';
 import { defaultFormatter } from '../../../src/output/format.ts';
 import { formatSink } from '../../../src/output/sink.ts';
 import { Writer } from '../../../src/output/writer.ts';
 import { CONTINUED, tailTarget } from '../../../src/tail/tailer.ts';
-import type { Target } from '../../../src/targets/types.ts';
 
 const T: Target = {
   key: 'default/p/c',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseTimestampNs } from '../../../src/core/rfc3339.ts';
 import { ResumePoint } from '../../../src/tail/resume.ts';
-import { parseTimestampNs } from '../../../src/tail/timestamp.ts';
 
 const ns = (ts: string) => {
   const v = parseTimestampNs(ts);

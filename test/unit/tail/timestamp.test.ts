@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseTimestampNs, splitTimestamp, toSinceTime } from '../../../src/tail/timestamp.ts';
+import { parseTimestampNs, splitTimestamp, toSinceTime } from '../../../src/core/rfc3339.ts';
 
 describe('splitTimestamp', () => {
   const cases: { line: string; ts: string; content: string }[] = [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UserError } from '../../../src/errors.ts';
-import type { Pod, PodCondition } from '../../../src/kube/types.ts';
+import type { Pod, PodCondition } from '../../../src/core/kube-objects.ts';
 import { type Condition, conditionMatches, parseCondition } from '../../../src/targets/condition.ts';
+import { UserError } from '../../../src/util/errors.ts';
 
 const NAMES =
   "condition should be one of 'ContainersReady', 'Initialized', 'Ready', 'PodScheduled', 'DisruptionTarget', 'PodReadyToStartContainers'";

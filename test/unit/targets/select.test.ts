@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ContainerState, ContainerStatus, Pod } from '../../../src/kube/types.ts';
+import type { ContainerState, ContainerStatus, Pod } from '../../../src/core/kube-objects.ts';
+import type { ContainerStateName } from '../../../src/core/model.ts';
 import { chooseContainerId, containerState, podMatches, TargetSet } from '../../../src/targets/select.ts';
-import type { ContainerFilter, ContainerStateName, PodFilter } from '../../../src/targets/types.ts';
+import type { ContainerFilter, PodFilter } from '../../../src/targets/types.ts';
 
 const running: ContainerState = { running: {} };
 const waiting: ContainerState = { waiting: { reason: 'CrashLoopBackOff' } };

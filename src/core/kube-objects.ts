@@ -77,8 +77,6 @@ export interface Status {
   details?: { retryAfterSeconds?: number; name?: string; kind?: string };
 }
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-
 export type WatchEvent =
   | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: Pod }
   | { type: 'BOOKMARK'; object: { metadata: { resourceVersion: string } } }

@@ -1,0 +1,30 @@
+// The domain model at the bottom of the import graph: what every stage passes on. Imports nothing of
+// ours but the Kubernetes object shapes beside it.
+import type { Pod } from './kube-objects.ts';
+
+/** A target is one container of one pod: the unit kstern tails. */
+export type ContainerKind = 'init' | 'regular' | 'ephemeral';
+export type ContainerStateName = 'running' | 'waiting' | 'terminated';
+
+export interface Target {
+  /** `<namespace>/<pod>/<container>`: stable across container restarts. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly pod: string;
+  readonly podUid: string;
+  readonly container: string;
+  readonly kind: ContainerKind;
+  /** The container instance this tail reads (stern's chooseContainerID). */
+  readonly containerId: string;
+  /** The pod object as last seen when this target was created (labels, node name, ...). */
+  readonly podObject: Pod;
+}
+
+/** One log line, as read from a container's stream. */
+export interface LogLine {
+  target: Target;
+  /** The API timestamp as sent (RFC3339Nano), or '' if the line had none. */
+  timestamp: string;
+  /** The content, without the timestamp and the line ending; bytes as sent (may be invalid UTF-8). */
+  content: Buffer;
+}
