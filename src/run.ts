@@ -4,6 +4,7 @@ import { promptForInstance } from './cli/prompt.ts';
 import type { Config } from './config/config.ts';
 import { sinceSecondsFor } from './config/duration.ts';
 import { resolveKubeconfig } from './config/kubeconfig.ts';
+import { localZoneFrom } from './config/local-zone.ts';
 import type { Pod } from './core/kube-objects.ts';
 import { type Deps, SIGNAL_EXIT } from './deps.ts';
 import { type KubeApi, KubeError } from './kube/api.ts';
@@ -50,12 +51,6 @@ function describe(
   return e.message;
 }
 
-/** The transport's HTTP/2 PING, when it has one (HttpKubeApi; test doubles may not). */
-function pingOf(api: KubeApi): ((timeoutMs: number) => Promise<unknown>) | undefined {
-  const p = (api as { ping?: (timeoutMs: number) => Promise<unknown> }).ping;
-  return typeof p === 'function' ? (ms) => p.call(api, ms) : undefined;
-}
-
 async function templateText(cfg: Config): Promise<string | undefined> {
   if (cfg.template === undefined) return undefined;
   if ('text' in cfg.template) return cfg.template.text;
@@ -84,7 +79,7 @@ async function formatterFor(
       template,
       color,
       showNamespace,
-      localZone: deps.env['TZ'] || Intl.DateTimeFormat().resolvedOptions().timeZone,
+      localZone: localZoneFrom(deps.env),
       stdin: cfg.stdin,
       report,
       sanitize,
@@ -202,7 +197,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       sanitize: p.sanitize,
       maxLineBytes: cfg.maxLineBytes,
       // A silent stream is checked after 30 s: PING, then the container's newest line (see stall.ts).
-      stall: new StallMonitor({ ping: pingOf(api) }),
+      stall: new StallMonitor(api.ping ? { ping: (ms) => api.ping!(ms) } : {}),
       // Reconnects of all tails together: at most 20 per second after a burst of 100.
       retryBudget: new TokenBucket(20, 100),
     },

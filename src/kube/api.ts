@@ -1,6 +1,7 @@
 // The one seam between kstern and Kubernetes. Everything above this interface is testable without a
-// network; only the adapter behind it (transport.ts) imports node:http2 or @kubernetes/client-node.
-import type { PodList, WatchEvent } from '../core/kube-objects.ts';
+// network; only src/kube/ (the transport, auth and exec plugins) and config/kubeconfig.ts (loading the
+// file) import node:http2 or @kubernetes/client-node: .dependency-cruiser.cjs enforces it.
+import type { Pod, PodList, WatchEvent } from '../core/kube-objects.ts';
 
 export interface PodQuery {
   /** Namespace, or undefined for a cluster-wide request (-A). */
@@ -41,6 +42,13 @@ export interface KubeApi {
   watchPods(q: WatchOptions, signal: AbortSignal): AsyncIterable<WatchEvent>;
   /** GET any JSON object by API path (workloads for resource queries). Throws KubeError. */
   getJSON<T = unknown>(path: string, signal: AbortSignal): Promise<T>;
+  /** GET one pod (validated at the seam). Throws KubeError: 404 when it is gone. */
+  getPod(namespace: string, name: string, signal: AbortSignal): Promise<Pod>;
+  /**
+   * PINGs the open HTTP/2 connection(s); rejects when one does not answer in `timeoutMs` (and destroys
+   * it, so its streams fail and resume). Absent where there is nothing to ping (HTTP/1.1-only doubles).
+   */
+  ping?(timeoutMs: number): Promise<unknown>;
   /**
    * A log stream: raw chunks exactly as the server sent them. Throws KubeError when the request
    * fails (the Status message is kept); a reset mid-stream also throws (never a silent end).

@@ -402,6 +402,19 @@ export class HttpKubeApi implements KubeApi {
   }
 
   /** GET a JSON object; with a request timeout, it fails with a KubeError (ETIMEDOUT) when it runs out. */
+  async getPod(namespace: string, name: string, signal: AbortSignal): Promise<Pod> {
+    const path = `${podsPath(namespace)}/${encodeURIComponent(name)}`;
+    const pod = await this.getJSON<unknown>(path, signal);
+    const problem = podProblem(pod);
+    if (problem !== undefined) {
+      throw new KubeError(`invalid pod from ${this.server}${path}: ${problem}`, {
+        status: 0,
+        code: 'EBADRESPONSE',
+      });
+    }
+    return pod as Pod;
+  }
+
   getJSON<T = unknown>(path: string, signal: AbortSignal): Promise<T> {
     const ms = this.#requestTimeoutMs;
     if (ms === undefined || ms <= 0 || signal.aborted) return this.#getJSON<T>(path, signal);

@@ -71,7 +71,10 @@ export function makeFormatter(o: FormatterOptions): Formatter {
 
   if (plainDefault && !keep && !highlight) return base;
 
-  const tpl = o.template === undefined ? undefined : compileTemplate(o.template, { color: o.color });
+  const tpl =
+    o.template === undefined
+      ? undefined
+      : compileTemplate(o.template, { color: o.color, localZone: o.localZone });
   /** Per target, computed once: the FNV hash is not worth redoing per line. */
   const colorCache = new WeakMap<LogLine['target'], { pod: string; container: string }>();
 

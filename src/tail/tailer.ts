@@ -11,7 +11,6 @@ import type { Target } from '../core/model.ts';
 import { parseTimestampNs, splitTimestamp } from '../core/rfc3339.ts';
 import type { KubeApi, LogOptions } from '../kube/api.ts';
 import { KubeError } from '../kube/api.ts';
-import { isPod } from '../kube/decode.ts';
 import { chooseContainerId, type TargetSet } from '../targets/select.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import type { Backoff } from '../util/sleep.ts';
@@ -237,14 +236,14 @@ export async function tailTarget(
     let pod: Pod;
     try {
       // With a deadline: a GET that hangs must not stop this tail for good ('unknown' retries later).
-      pod = await ctx.api.getJSON<Pod>(
-        `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}`,
+      pod = await ctx.api.getPod(
+        t.namespace,
+        t.pod,
         AbortSignal.any([signal, AbortSignal.timeout(POD_GET_TIMEOUT_MS)]),
       );
     } catch (e) {
       return e instanceof KubeError && e.status === 404 ? 'lost' : 'unknown';
     }
-    if (!isPod(pod)) return 'unknown'; // a malformed answer tells nothing
     if (pod.metadata?.uid !== undefined && t.podUid !== '' && pod.metadata.uid !== t.podUid) return 'lost';
     const st = pod.status;
     const s = [

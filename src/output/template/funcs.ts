@@ -4,7 +4,7 @@
 import { sgrWrap } from '../colors.ts';
 import type { FuncDef, PType } from './exec.ts';
 import { formatValue, sprint, sprintf, sprintln } from './fmt.ts';
-import { GoTime, loadLocation, tryParseTime, UTC, withWallClock } from './gotime.ts';
+import { GoTime, type Location, loadLocation, tryParseTime, UTC, withWallClock } from './gotime.ts';
 import { decodeMapUseNumber, jsonMarshal, jsonMarshalIndent, jsonValid, unmarshalMap } from './json.ts';
 import {
   compareStrings,
@@ -366,7 +366,7 @@ const CAST_LAYOUTS: [string, 'none' | 'named' | 'numeric' | 'both' | 'timeonly']
 const INT_RE = /^[+-]?\d+$/;
 
 /** stern's parseUnixTimeNanoString: `sec[.frac]`, the fraction truncated/padded to 9 digits. */
-export function parseUnixTimeNanoString(num: string): GoTime | null {
+export function parseUnixTimeNanoString(num: string, local: Location): GoTime | null {
   const parts = num.split('.');
   if (parts.length > 2) return null;
   if (!INT_RE.test(parts[0]!)) return null;
@@ -379,7 +379,7 @@ export function parseUnixTimeNanoString(num: string): GoTime | null {
     if (!INT_RE.test(frac)) return null;
     nsec = Number(frac);
   }
-  return GoTime.unix(Number(sec), nsec);
+  return GoTime.unix(Number(sec), nsec, local);
 }
 
 /** %#v of the values cast reports in its error. */
@@ -390,10 +390,10 @@ function goSharpV(v: unknown): string {
 }
 
 /** stern's toTimeE. */
-export function toTimeE(a: unknown): GoTime {
+export function toTimeE(a: unknown, local: Location): GoTime {
   const v = a === null ? undefined : a;
   if (typeof v === 'string' || v instanceof JsonNumber) {
-    const t = parseUnixTimeNanoString(str(v));
+    const t = parseUnixTimeNanoString(str(v), local);
     if (t) return t;
   }
   if (v instanceof GoTime) return v;
@@ -407,16 +407,16 @@ export function toTimeE(a: unknown): GoTime {
   }
   if (v instanceof JsonNumber) {
     const t = v.text.replace(/\.0*$/, '');
-    if (INT_RE.test(t)) return GoTime.unix(Number(t), 0);
+    if (INT_RE.test(t)) return GoTime.unix(Number(t), 0, local);
   }
-  if (typeof v === 'bigint') return GoTime.unix(Number(v), 0);
+  if (typeof v === 'bigint') return GoTime.unix(Number(v), 0, local);
   const tn = v === undefined ? '<nil>' : typeName(v);
   throw new Error(`unable to cast ${v === undefined ? '<nil>' : goSharpV(v)} of type ${tn} to Time`);
 }
 
-function toTime(a: unknown): GoTime {
+function toTime(a: unknown, local: Location): GoTime {
   try {
-    return toTimeE(a);
+    return toTimeE(a, local);
   } catch {
     return GoTime.zero();
   }
@@ -456,8 +456,8 @@ const LEVELS: Record<string, string> = {
   critical: '36',
 };
 
-/** stern's functions. `color` selects fatih/color's NoColor. */
-export function sternFuncs(color: boolean): Map<string, FuncDef> {
+/** stern's functions. `color` selects fatih/color's NoColor; `local` is the zone the run calls Local. */
+export function sternFuncs(color: boolean, local: Location): Map<string, FuncDef> {
   const wrap = colorWrapper(color);
   const m = new Map<string, FuncDef>();
   m.set(
@@ -527,17 +527,17 @@ export function sternFuncs(color: boolean): Map<string, FuncDef> {
   );
   m.set(
     'toRFC3339Nano',
-    def(['any'], null, ([ts]) => toTime(ts).format(RFC3339_NANO)),
+    def(['any'], null, ([ts]) => toTime(ts, local).format(RFC3339_NANO)),
   );
   m.set(
     'toUTC',
-    def(['any'], null, ([ts]) => toTime(ts).utc()),
+    def(['any'], null, ([ts]) => toTime(ts, local).utc()),
   );
   m.set(
     'toTimestamp',
     def(['any', 'string'], 'string', ([ts, layout, tz]) => {
-      const t = toTimeE(ts);
-      return t.in(loadLocation((tz as string | undefined) ?? '')).format(layout as string);
+      const t = toTimeE(ts, local);
+      return t.in(loadLocation((tz as string | undefined) ?? '', local)).format(layout as string);
     }),
   );
   m.set(
@@ -597,8 +597,11 @@ export function sternFuncs(color: boolean): Map<string, FuncDef> {
 
 // ---- methods ----
 
-/** Methods of time.Time and json.Number callable from templates (e.g. `.Format "15:04"`, `.Unix`). */
-export function methodOf(recv: unknown, name: string): FuncDef | undefined {
+/**
+ * Methods of time.Time and json.Number callable from templates (e.g. `.Format "15:04"`, `.Unix`), with
+ * `local` as the zone of `.Local`.
+ */
+export function methodOf(recv: unknown, name: string, local: Location): FuncDef | undefined {
   if (recv instanceof GoTime) {
     const t = recv;
     const civil = (layout: string) => BigInt(Number(t.format(layout)));
@@ -610,7 +613,7 @@ export function methodOf(recv: unknown, name: string): FuncDef | undefined {
       case 'UTC':
         return def([], null, () => t.utc());
       case 'Local':
-        return def([], null, () => t.in(loadLocation('Local')));
+        return def([], null, () => t.in(local));
       case 'Unix':
         return def([], null, () => BigInt(t.sec));
       case 'UnixMilli':

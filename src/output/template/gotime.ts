@@ -39,10 +39,10 @@ export class GoTime {
     return new GoTime(ZERO_UNIX, 0, UTC);
   }
 
-  /** time.Unix(sec, nsec) in Local. */
-  static unix(sec: number, nsec: number): GoTime {
+  /** time.Unix(sec, nsec) in `local` (the zone the run calls Local). */
+  static unix(sec: number, nsec: number, local: Location): GoTime {
     const s = sec + Math.floor(nsec / 1e9);
-    return new GoTime(s, nsec - Math.floor(nsec / 1e9) * 1e9, localLocation());
+    return new GoTime(s, nsec - Math.floor(nsec / 1e9) * 1e9, local);
   }
 
   in(loc: Location): GoTime {
@@ -776,10 +776,10 @@ function haveZoneinfo(): boolean {
 
 export class UnknownZoneError extends Error {}
 
-/** time.LoadLocation: '' and 'UTC' → UTC, 'Local' → the process zone, else an IANA name. */
-export function loadLocation(name: string): Location {
+/** time.LoadLocation: '' and 'UTC' → UTC, 'Local' → `local` (the run's zone), else an IANA name. */
+export function loadLocation(name: string, local: Location): Location {
   if (name === '' || name === 'UTC') return UTC;
-  if (name === 'Local') return localLocation();
+  if (name === 'Local') return local;
   const cached = locCache.get(name);
   if (cached) return cached;
   if (name.includes('..') || name.startsWith('/') || name.startsWith('\\')) {
@@ -791,17 +791,20 @@ export function loadLocation(name: string): Location {
   return loc;
 }
 
-let local: Location | undefined;
-export function localLocation(): Location {
-  if (local) return local;
-  const tz = process.env['TZ'];
-  let zone: string | undefined;
-  if (tz === '' || tz === 'UTC') zone = undefined;
-  else zone = tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone && zone !== 'UTC' && zone !== 'Etc/UTC')
-    local = ianaLocation('Local', zone.replace(/^:/, '')) ?? UTC;
-  else local = { name: 'Local', lookup: () => UTC_ZONE };
-  return local;
+const localCache = new Map<string, Location>();
+
+/**
+ * Go's Local for a run: `zone` is an IANA name, or '' / 'UTC' for UTC (the caller reads TZ at the edge:
+ * see config/local-zone.ts). Named 'Local', as Go prints it.
+ */
+export function localLocationFor(zone: string): Location {
+  let loc = localCache.get(zone);
+  if (loc) return loc;
+  const z = zone.replace(/^:/, '');
+  if (z !== '' && z !== 'UTC' && z !== 'Etc/UTC') loc = ianaLocation('Local', z) ?? UTC;
+  else loc = { name: 'Local', lookup: () => UTC_ZONE };
+  localCache.set(zone, loc);
+  return loc;
 }
 
 interface TzInfo {

@@ -7,6 +7,7 @@
 
 import { Exec, type FuncDef } from './exec.ts';
 import { builtins, methodOf, sternFuncs } from './funcs.ts';
+import { localLocationFor } from './gotime.ts';
 import { parseTemplate } from './parser.ts';
 import { isLogData, type LogData, LogStruct } from './values.ts';
 
@@ -20,6 +21,8 @@ export interface CompileOptions {
   color: boolean;
   /** The template name in error messages (default 'kstern'). */
   name?: string;
+  /** The zone Go's Local means (an IANA name; '' or 'UTC' for UTC). Default UTC. */
+  localZone?: string;
 }
 
 export interface Template {
@@ -28,8 +31,6 @@ export interface Template {
 }
 
 const BUILTINS = builtins();
-const FUNCS_COLOR = merge(BUILTINS, sternFuncs(true));
-const FUNCS_PLAIN = merge(BUILTINS, sternFuncs(false));
 
 function merge(a: Map<string, FuncDef>, b: Map<string, FuncDef>): Map<string, FuncDef> {
   const m = new Map(a);
@@ -40,10 +41,11 @@ function merge(a: Map<string, FuncDef>, b: Map<string, FuncDef>): Map<string, Fu
 /** Parses a template (Go text/template syntax). Throws TemplateError with Go's message and line:col. */
 export function compileTemplate(source: string, o: CompileOptions): Template {
   const name = o.name ?? 'kstern';
-  const funcs = o.color ? FUNCS_COLOR : FUNCS_PLAIN;
+  const local = localLocationFor(o.localZone ?? '');
+  const funcs = merge(BUILTINS, sternFuncs(o.color, local));
   const { trees } = parseTemplate(source, name, (f) => funcs.has(f));
   const root = trees.get(name)!;
-  const exec = new Exec(source, name, trees, funcs, methodOf);
+  const exec = new Exec(source, name, trees, funcs, (recv, method) => methodOf(recv, method, local));
   return {
     execute(data: unknown): string {
       const dot = isLogData(data) ? new LogStruct(data) : data;

@@ -27,6 +27,7 @@ function fakeApi(byNs: Record<string, (string | undefined)[]>, failing: string[]
     },
     watchPods: () => (async function* () {})(),
     getJSON: async () => ({}) as never,
+    getPod: () => Promise.reject(new Error('unused')),
     streamLog: () => (async function* () {})(),
     close: () => {},
   };

@@ -84,6 +84,10 @@ class ScriptedApi implements KubeApi {
     this.#notify();
     return c;
   }
+  getPod(): Promise<never> {
+    return Promise.reject(new Error('unused'));
+  }
+
   getJSON<T>(): Promise<T> {
     throw new Error('not used');
   }

@@ -31,6 +31,7 @@ function scriptedApi(script: { chunks: string[]; error?: boolean }[], requests: 
       throw new Error('unused');
     },
     getJSON: () => Promise.reject(new Error('unused')),
+    getPod: () => Promise.reject(new Error('unused')),
     async *streamLog(o: LogOptions) {
       requests.push(o);
       const step = script[n++];

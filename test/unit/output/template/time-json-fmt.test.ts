@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatFloat, sprintf } from '../../../../src/output/template/fmt.ts';
 import { toTimeE } from '../../../../src/output/template/funcs.ts';
-import { GoTime, loadLocation, UTC } from '../../../../src/output/template/gotime.ts';
+import { GoTime, loadLocation, localLocationFor, UTC } from '../../../../src/output/template/gotime.ts';
 import { jsonValid, unmarshalMap } from '../../../../src/output/template/json.ts';
 import { JsonNumber } from '../../../../src/output/template/values.ts';
 
@@ -36,7 +36,7 @@ describe('toTimeE (stern cmd/helper_test.go)', () => {
   ];
   for (const [name, arg, sec, nsec] of ok) {
     it(name, () => {
-      const t = toTimeE(arg);
+      const t = toTimeE(arg, UTC);
       assert.deepEqual([t.sec, t.nsec], [sec, nsec]);
     });
   }
@@ -51,7 +51,7 @@ describe('toTimeE (stern cmd/helper_test.go)', () => {
     ['day out of range', '2006-02-30', 'unable to parse date: 2006-02-30'],
   ];
   for (const [name, arg, msg] of bad)
-    it(`error: ${name}`, () => assert.throws(() => toTimeE(arg), { message: msg }));
+    it(`error: ${name}`, () => assert.throws(() => toTimeE(arg, UTC), { message: msg }));
 });
 
 describe('Go time layouts', () => {
@@ -70,16 +70,23 @@ describe('Go time layouts', () => {
     ['literal text: 1a', 'UTC', 'literal text: 6a'],
   ];
   for (const [layout, zone, want] of cases) {
-    it(`${layout} in ${zone}`, () => assert.equal(t.in(loadLocation(zone)).format(layout), want));
+    it(`${layout} in ${zone}`, () => assert.equal(t.in(loadLocation(zone, UTC)).format(layout), want));
   }
   it('zero time', () => assert.equal(GoTime.zero().toString(), '0001-01-01 00:00:00 +0000 UTC'));
   it('_2 pads single-digit days with a space', () =>
     assert.equal(new GoTime(1704067200, 0, UTC).format('Jan _2 2006'), 'Jan  1 2024'));
   it('LoadLocation errors like Go', () => {
-    assert.throws(() => loadLocation('Mars/Olympus'), { message: 'unknown time zone Mars/Olympus' });
-    assert.throws(() => loadLocation('../etc/passwd'), { message: 'time: invalid location name' });
-    assert.equal(loadLocation(''), UTC);
-    assert.equal(loadLocation('UTC'), UTC);
+    assert.throws(() => loadLocation('Mars/Olympus', UTC), { message: 'unknown time zone Mars/Olympus' });
+    assert.throws(() => loadLocation('../etc/passwd', UTC), { message: 'time: invalid location name' });
+    assert.equal(loadLocation('', UTC), UTC);
+    assert.equal(loadLocation('UTC', UTC), UTC);
+    const tokyo = localLocationFor('Asia/Tokyo');
+    assert.equal(
+      loadLocation('Local', tokyo),
+      tokyo,
+      'Local is the zone the run passed in, not process.env.TZ',
+    );
+    assert.equal(new GoTime(0, 0, UTC).in(tokyo).format('15:04 MST'), '09:00 JST');
   });
 });
 
