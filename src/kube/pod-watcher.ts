@@ -4,7 +4,8 @@
 // full jitter. Namespaces are independent: one failing never stops the others.
 
 import type { Pod, PodList } from '../core/kube-objects.ts';
-import { clampDelay } from '../util/sleep.ts';
+import { type Backoff, backoffDelay } from '../util/backoff.ts';
+import { type Clock, systemClock } from '../util/clock.ts';
 import { type KubeApi, KubeError, type WatchOptions } from './api.ts';
 import { statusError } from './status.ts';
 
@@ -24,12 +25,10 @@ export interface PodWatchOptions {
   labelSelector?: string;
   fieldSelector?: string;
   signal: AbortSignal;
-  /** Default 500 ms .. 30 s. */
-  backoff?: { initialMs: number; maxMs: number };
+  /** Default 500 ms doubling to 10 s (with jitter, at least Retry-After). */
+  backoff?: Backoff;
   random?: () => number;
-  setTimeout?: (fn: () => void, ms: number) => unknown;
-  clearTimeout?: (handle: unknown) => void;
-  now?: () => number;
+  clock?: Clock;
   /** Server-side watch timeout. Default: 5 to 10 minutes, random per request (like client-go). */
   watchTimeoutSeconds?: number;
   /** Events buffered before the namespace loops wait for the consumer. Default 256. */
@@ -42,38 +41,12 @@ interface Ctx {
   signal: AbortSignal;
   push: (ev: PodEvent) => Promise<void>;
   random: () => number;
-  now: () => number;
-  backoff: { initialMs: number; maxMs: number };
-}
-
-/**
- * Full jitter: uniform in [0, min(max, initial·2^attempt)], at least the server's Retry-After; never
- * more than a node timer takes (clampDelay), however large the Retry-After.
- */
-export function backoffMs(
-  attempt: number,
-  b: { initialMs: number; maxMs: number },
-  random: () => number,
-  retryAfterSeconds?: number,
-): number {
-  const cap = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(attempt, 30));
-  return clampDelay(Math.max(Math.round(random() * cap), (retryAfterSeconds ?? 0) * 1000));
+  clock: Clock;
+  backoff: Backoff;
 }
 
 function sleep(ms: number, ctx: Ctx): Promise<void> {
-  const { signal } = ctx;
-  if (signal.aborted) return Promise.resolve();
-  const st = ctx.o.setTimeout ?? ((fn: () => void, t: number) => setTimeout(fn, t));
-  const ct = ctx.o.clearTimeout ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout));
-  return new Promise((resolve) => {
-    const done = () => {
-      ct(handle);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const handle = st(done, clampDelay(ms));
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return ctx.clock.sleep(ms, ctx.signal);
 }
 
 function podKey(p: Pod): string {
@@ -109,7 +82,7 @@ async function watchNamespace(ns: string | undefined, ctx: Ctx): Promise<void> {
   const fail = async (e: unknown): Promise<void> => {
     const err = asKubeError(e);
     await reportError(err);
-    await sleep(backoffMs(attempt++, ctx.backoff, ctx.random, err.retryAfterSeconds), ctx);
+    await sleep(backoffDelay(attempt++, ctx.backoff, ctx.random, err.retryAfterSeconds), ctx);
   };
   const reconcile = async (list: PodList): Promise<void> => {
     const next = new Map<string, Pod>();
@@ -149,7 +122,7 @@ async function watchNamespace(ns: string | undefined, ctx: Ctx): Promise<void> {
       allowWatchBookmarks: true,
       timeoutSeconds: o.watchTimeoutSeconds ?? Math.round(300 * (1 + ctx.random())),
     };
-    const started = ctx.now();
+    const started = ctx.clock.now();
     let events = 0;
     let failure: KubeError | undefined;
     let relist: 'expired' | 'error' | undefined;
@@ -197,10 +170,10 @@ async function watchNamespace(ns: string | undefined, ctx: Ctx): Promise<void> {
       await fail(failure);
     } else if (relist === 'expired') {
       // Relist at once; only a server that expires every fresh list gets a pause.
-      if (expiredInARow++ > 0) await sleep(backoffMs(attempt++, ctx.backoff, ctx.random), ctx);
-    } else if (events === 0 && ctx.now() - started < 1000) {
+      if (expiredInARow++ > 0) await sleep(backoffDelay(attempt++, ctx.backoff, ctx.random), ctx);
+    } else if (events === 0 && ctx.clock.now() - started < 1000) {
       // A watch that ends at once with nothing in it (a proxy cutting streams): do not spin.
-      await sleep(backoffMs(attempt++, ctx.backoff, ctx.random), ctx);
+      await sleep(backoffDelay(attempt++, ctx.backoff, ctx.random), ctx);
     }
   }
 }
@@ -293,7 +266,7 @@ export async function* watchPods(
     signal: ctl.signal,
     push: (ev) => (ctl.signal.aborted ? Promise.resolve() : queue.push(ev)),
     random: o.random ?? Math.random,
-    now: o.now ?? Date.now,
+    clock: o.clock ?? systemClock,
     backoff: o.backoff ?? { initialMs: 500, maxMs: 10_000 },
   };
   let running = o.namespaces.length;

@@ -18,7 +18,7 @@
 //   on an error retrying cannot fix.
 import { KubeError } from '../kube/api.ts';
 import type { TargetStatus } from '../targets/select.ts';
-import { type Backoff, backoffDelay } from '../util/sleep.ts';
+import { type Backoff, backoffDelay } from '../util/backoff.ts';
 
 /** What a request reads: the first read, a resume (anchor expected), a trusted resume, or the previous instance. */
 export type ReadMode = 'first' | 'resume' | 'trust' | 'previous';
@@ -179,11 +179,8 @@ export function nextStep(s: RetryState, o: Outcome, f: Facts, r: TailRules, name
       ...(report === undefined ? {} : { report }),
     };
   }
-  const retryAfterMs =
-    failure instanceof KubeError && failure.retryAfterSeconds !== undefined
-      ? failure.retryAfterSeconds * 1000
-      : 0;
-  const delayMs = Math.max(backoffDelay(attempt, r.backoff, r.random), retryAfterMs);
+  const retryAfter = failure instanceof KubeError ? failure.retryAfterSeconds : undefined;
+  const delayMs = backoffDelay(attempt, r.backoff, r.random, retryAfter);
   attempt++;
   return {
     step: { kind: 'retry', mode: 'resume', delayMs, budget: attempt > 1, endIfGone: r.follow },

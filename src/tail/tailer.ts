@@ -12,8 +12,8 @@ import { parseTimestampNs, splitTimestamp } from '../core/rfc3339.ts';
 import type { KubeApi, LogOptions } from '../kube/api.ts';
 import { KubeError } from '../kube/api.ts';
 import { chooseContainerId, type TargetSet } from '../targets/select.ts';
+import type { Backoff } from '../util/backoff.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
-import type { Backoff } from '../util/sleep.ts';
 import { LineEmitter } from './emitter.ts';
 import { LineSplitter } from './lines.ts';
 import {

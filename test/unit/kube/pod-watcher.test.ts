@@ -8,7 +8,8 @@ import {
   type PodQuery,
   type WatchOptions,
 } from '../../../src/kube/api.ts';
-import { backoffMs, type PodEvent, type PodWatchOptions, watchPods } from '../../../src/kube/pod-watcher.ts';
+import { type PodEvent, type PodWatchOptions, watchPods } from '../../../src/kube/pod-watcher.ts';
+import type { Clock } from '../../../src/util/clock.ts';
 
 function pod(ns: string, name: string, rv: string, uid = `${ns}-${name}`): Pod {
   return { metadata: { namespace: ns, name, uid, resourceVersion: rv } };
@@ -122,17 +123,17 @@ class ScriptedApi implements KubeApi {
 
 const list = (rv: string, ...items: Pod[]): PodList => ({ items, metadata: { resourceVersion: rv } });
 
-/** Timers that fire at once, recording the delays asked for. */
+/** A clock whose sleeps end at once (on the next turn), recording the delays asked for. */
 function fastTimers() {
   const delays: number[] = [];
-  return {
-    delays,
-    setTimeout: (fn: () => void, ms: number) => {
+  const clock: Clock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => {
       delays.push(ms);
-      return setImmediate(fn);
+      return signal.aborted ? Promise.resolve() : new Promise((r) => setImmediate(r));
     },
-    clearTimeout: (h: unknown) => clearImmediate(h as NodeJS.Immediate),
   };
+  return { delays, clock };
 }
 
 function start(api: ScriptedApi, o: Partial<PodWatchOptions> & { namespaces: (string | undefined)[] }) {
@@ -142,8 +143,7 @@ function start(api: ScriptedApi, o: Partial<PodWatchOptions> & { namespaces: (st
     signal: ctl.signal,
     random: () => 0.5,
     backoff: { initialMs: 100, maxMs: 1000 },
-    setTimeout: timers.setTimeout,
-    clearTimeout: timers.clearTimeout,
+    clock: timers.clock,
     ...o,
   })[Symbol.asyncIterator]();
   const take = async (n: number): Promise<PodEvent[]> => {
@@ -241,7 +241,7 @@ describe('watchPods', () => {
     // Only a watch that expires again before any event (a server expiring every fresh list) waits.
     api.watch(2).fail(new KubeError('too old resource version', { status: 410, reason: 'Expired' }));
     await api.until(() => api.watches.length === 4, 'the fourth watch');
-    assert.deepEqual(w.delays, [50]);
+    assert.deepEqual(w.delays, [75]);
     w.ctl.abort();
   });
 
@@ -258,7 +258,7 @@ describe('watchPods', () => {
       'synced ns',
     ]);
     // full jitter with random() = 0.5: half of 100, 200, 400
-    assert.deepEqual(w.delays, [50, 100, 200]);
+    assert.deepEqual(w.delays, [75, 150, 300]);
     w.ctl.abort();
   });
 
@@ -361,37 +361,7 @@ describe('watchPods', () => {
       api.watch(i).end();
     }
     await api.until(() => api.watches.length === 4, 'watch 3');
-    assert.deepEqual(w.delays, [50, 100, 200]);
+    assert.deepEqual(w.delays, [75, 150, 300]);
     w.ctl.abort();
-  });
-});
-
-describe('backoffMs', () => {
-  const b = { initialMs: 500, maxMs: 30_000 };
-  it('is exponential, capped, with full jitter, and at least Retry-After', () => {
-    assert.equal(
-      backoffMs(0, b, () => 1),
-      500,
-    );
-    assert.equal(
-      backoffMs(3, b, () => 1),
-      4000,
-    );
-    assert.equal(
-      backoffMs(20, b, () => 1),
-      30_000,
-    );
-    assert.equal(
-      backoffMs(100, b, () => 0.5),
-      15_000,
-    );
-    assert.equal(
-      backoffMs(3, b, () => 0),
-      0,
-    );
-    assert.equal(
-      backoffMs(0, b, () => 1, 10),
-      10_000,
-    );
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StallMonitor, TokenBucket } from '../../../src/tail/stall.ts';
-import { backoffDelay } from '../../../src/util/sleep.ts';
+import { backoffDelay } from '../../../src/util/backoff.ts';
 import { settle, VirtualClock } from '../../support/clock.ts';
 
 describe('TokenBucket (the shared reconnect budget)', () => {
