@@ -6,7 +6,7 @@ import type { Deps } from './deps.ts';
 import { KubeError } from './kube/api.ts';
 import { sanitizeText } from './output/sanitize.ts';
 import { run } from './run.ts';
-import { UserError } from './util/errors.ts';
+import { errorMessage, UserError } from './util/errors.ts';
 import { VERSION } from './util/version.ts';
 
 export type { Deps } from './deps.ts';
@@ -57,7 +57,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       return 1;
     }
     const verbose = argv.some((a) => /^--verbosity(=|$)/.test(a));
-    fail(`Error: ${e instanceof Error ? e.message : String(e)}`);
+    fail(`Error: ${errorMessage(e)}`);
     if (verbose && e instanceof Error && e.stack) fail(e.stack);
     return 1;
   }

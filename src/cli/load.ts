@@ -2,13 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from '../config/config.ts';
-import { loadConfigFile, type OptionKind } from '../config/config-file.ts';
+import { loadConfigFile, type ValueShape } from '../config/config-file.ts';
 import type { Deps } from '../deps.ts';
 import { colorLevel, downsampleSgr } from '../output/colors.ts';
 import { OPTIONS } from './options.ts';
 import { commandOf, keyOf, parseRaw } from './parse.ts';
 
-const KNOWN = new Map<string, OptionKind>(
+const KNOWN = new Map<string, ValueShape>(
   OPTIONS.filter((o) => o.long !== 'config').map((o) => [
     o.long,
     o.kind === 'list' || o.kind === 'array' ? 'list' : 'scalar',

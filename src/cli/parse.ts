@@ -10,7 +10,7 @@ import type { ContainerStateName } from '../core/model.ts';
 import { buildPalette, parseColorList } from '../output/colors.ts';
 import { validateTimezone } from '../output/timefmt.ts';
 import { parseCondition } from '../targets/condition.ts';
-import { UserError } from '../util/errors.ts';
+import { errorMessage, UserError } from '../util/errors.ts';
 import { OPTIONS, type OptionDef } from './options.ts';
 
 type Raw = Record<string, unknown>;
@@ -156,7 +156,7 @@ function usage<T>(flag: string, f: () => T): T {
     return f();
   } catch (e) {
     if (e instanceof UserError) throw e.exitCode === 2 ? e : new UserError(e.message, 2);
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = errorMessage(e);
     throw new UserError(msg.includes(flag) ? msg : `invalid value for --${flag}: ${msg}`, 2);
   }
 }

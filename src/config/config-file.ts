@@ -1,9 +1,9 @@
 // The config file (stern §1.5): a YAML mapping of long option names to values, applied as defaults
 // (the command line wins; the caller does that).
 import yaml from 'js-yaml';
-import { UserError } from '../util/errors.ts';
+import { errorMessage, UserError } from '../util/errors.ts';
 
-export type OptionKind = 'scalar' | 'list';
+export type ValueShape = 'scalar' | 'list';
 
 export interface ConfigFileOptions {
   path: string;
@@ -12,7 +12,7 @@ export interface ConfigFileOptions {
   /** Reads the file as text; throws an error with code ENOENT when it does not exist. */
   readFile: (p: string) => Promise<string>;
   /** Long option names and whether each takes one value or a list. */
-  knownOptions: ReadonlyMap<string, OptionKind>;
+  knownOptions: ReadonlyMap<string, ValueShape>;
 }
 
 export interface ConfigFileValues {
@@ -88,5 +88,5 @@ function goSprint(v: unknown): string {
 }
 
 function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+  return errorMessage(e).split('\n')[0]!.trim();
 }

@@ -8,7 +8,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
-import { UserError } from '../util/errors.ts';
+import { errorMessage, UserError } from '../util/errors.ts';
 import type { KubeOverrides } from './config.ts';
 import {
   hasUserOverrides,
@@ -72,10 +72,6 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** Reads one file. Returns undefined when it does not exist and `missingOk`. */
 async function readKubeconfig(file: string, missingOk: boolean): Promise<LoadedFile | undefined> {
   let text: string;
@@ -87,13 +83,13 @@ async function readKubeconfig(file: string, missingOk: boolean): Promise<LoadedF
       if (missingOk) return undefined;
       throw new UserError(`kubeconfig file "${file}" does not exist`, 1);
     }
-    throw new UserError(`cannot read kubeconfig "${file}": ${errMessage(e)}`, 1);
+    throw new UserError(`cannot read kubeconfig "${file}": ${errorMessage(e)}`, 1);
   }
   let doc: unknown;
   try {
     doc = yaml.load(text, { filename: file });
   } catch (e) {
-    const first = errMessage(e).split('\n')[0] ?? '';
+    const first = errorMessage(e).split('\n')[0] ?? '';
     throw new UserError(`kubeconfig "${file}" is not valid YAML: ${first}`, 1);
   }
   if (doc === null || doc === undefined) doc = {};
@@ -223,7 +219,7 @@ async function checkReadable(file: string | undefined, what: string): Promise<vo
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${what}: file "${file}" does not exist`, 1);
-    throw new UserError(`${what}: cannot read "${file}": ${errMessage(e)}`, 1);
+    throw new UserError(`${what}: cannot read "${file}": ${errorMessage(e)}`, 1);
   }
 }
 

@@ -4,7 +4,7 @@
 // (`ERROR|WARN`, `(?i)timeout`), run on V8's RegExp instead: ~20× faster, identical results, and with
 // no quantifier there is nothing to backtrack over. Figures: bench/regex.md.
 import { RE2JS } from 're2js';
-import { UserError } from '../util/errors.ts';
+import { errorMessage, UserError } from '../util/errors.ts';
 
 export interface UserRegex {
   /** The pattern as the user wrote it. */
@@ -32,7 +32,7 @@ export function compileUserRegex(source: string, what: string): UserRegex {
   try {
     re2 = RE2JS.compile(source);
   } catch (e) {
-    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    const reason = errorMessage(e).split('\n')[0];
     throw new UserError(`failed to compile regular expression ${what}: ${reason}`, 2);
   }
   const literal = LITERAL_ALTERNATION.exec(source);

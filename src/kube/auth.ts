@@ -12,6 +12,7 @@ import type { Agent } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import { isatty } from 'node:tty';
 import { bufferFromFileOrString, type Cluster, KubeConfig, type User } from '@kubernetes/client-node';
+import { errorMessage } from '../util/errors.ts';
 import { KubeError } from './api.ts';
 import { type ExecConfig, type ExecCredential, ExecPluginError, runExecPlugin } from './exec-plugin.ts';
 
@@ -219,7 +220,7 @@ export class KubeAuth {
         cluster,
       });
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorMessage(e);
       throw new KubeError(`cannot get credentials for user "${user.name}": ${msg}`, {
         status: 0,
         code: e instanceof ExecPluginError ? e.code : 'ECREDENTIALS',
@@ -241,7 +242,7 @@ export class KubeAuth {
     try {
       await kc.applyToHTTPSOptions(opts);
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorMessage(e);
       // 1.4.0 refuses to build an agent for http:// servers without insecure-skip-tls-verify, after
       // it has filled in the options. kubectl talks plain HTTP to such servers (kubectl proxy), so do we.
       const httpRefused = cluster?.server.startsWith('http:') && /HTTP protocol is not allowed/.test(msg);

@@ -6,6 +6,7 @@
 import type { Pod, PodList } from '../core/kube-objects.ts';
 import { type Backoff, backoffDelay } from '../util/backoff.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
+import { errorMessage } from '../util/errors.ts';
 import { type KubeApi, KubeError, type WatchOptions } from './api.ts';
 import { statusError } from './status.ts';
 
@@ -55,7 +56,7 @@ function podKey(p: Pod): string {
 
 function asKubeError(e: unknown): KubeError {
   if (e instanceof KubeError) return e;
-  return new KubeError(e instanceof Error ? e.message : String(e), { status: 0, cause: e });
+  return new KubeError(errorMessage(e), { status: 0, cause: e });
 }
 
 function isExpired(status: number | undefined, reason: string | undefined): boolean {

@@ -8,6 +8,7 @@ import http2, { type ClientHttp2Stream } from 'node:http2';
 import https from 'node:https';
 import type { ResolvedKube } from '../config/kubeconfig.ts';
 import type { Pod, PodList, WatchEvent } from '../core/kube-objects.ts';
+import { errorMessage } from '../util/errors.ts';
 import { clampDelay } from '../util/sleep.ts';
 import { VERSION } from '../util/version.ts';
 import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
@@ -146,10 +147,10 @@ export function parseWatchLine(
   try {
     v = JSON.parse(line);
   } catch (e) {
-    throw new KubeError(
-      `invalid watch event from ${url}: ${e instanceof Error ? e.message : String(e)}: ${line.slice(0, 100)}`,
-      { status: 0, code: 'EBADRESPONSE' },
-    );
+    throw new KubeError(`invalid watch event from ${url}: ${errorMessage(e)}: ${line.slice(0, 100)}`, {
+      status: 0,
+      code: 'EBADRESPONSE',
+    });
   }
   const ev = v as { type?: unknown; object?: unknown };
   if (typeof ev !== 'object' || ev === null || typeof ev.type !== 'string' || !('object' in ev)) {
@@ -457,10 +458,10 @@ export class HttpKubeApi implements KubeApi {
     try {
       return JSON.parse(text) as T;
     } catch (e) {
-      throw new KubeError(
-        `invalid JSON from ${res.url}: ${e instanceof Error ? e.message : String(e)}: ${text.slice(0, 100)}`,
-        { status: 0, code: 'EBADRESPONSE' },
-      );
+      throw new KubeError(`invalid JSON from ${res.url}: ${errorMessage(e)}: ${text.slice(0, 100)}`, {
+        status: 0,
+        code: 'EBADRESPONSE',
+      });
     }
   }
 

@@ -2,6 +2,7 @@
 // (a hostile pod object nested too deep, a template function that fails), the line is printed in the
 // default format instead, the first failure is reported on stderr, and the run's exit code says so.
 import type { LogLine } from '../core/model.ts';
+import { errorMessage } from '../util/errors.ts';
 import type { DefaultFormatter, Formatter } from './format.ts';
 
 export interface GuardedFormatter extends Formatter {
@@ -25,7 +26,7 @@ export function guardFormatter(
           const t = l.target;
           const where = t.pod === '' ? 'a line' : `a line of ${t.namespace}/${t.pod}/${t.container}`;
           report(
-            `kstern: cannot format ${where} with ${what}: ${e instanceof Error ? e.message : String(e)}; printed in the default format (later failures are counted, not reported)`,
+            `kstern: cannot format ${where} with ${what}: ${errorMessage(e)}; printed in the default format (later failures are counted, not reported)`,
           );
         }
         return fallback.line(l);

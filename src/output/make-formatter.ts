@@ -2,6 +2,7 @@
 // built-in outputs, or a user's Go template; then line filters (-i/-e) before and highlight (-H) after.
 import type { Config } from '../config/config.ts';
 import type { LogLine } from '../core/model.ts';
+import { errorMessage } from '../util/errors.ts';
 import { buildPalette, colorsFor, paletteSgr } from './colors.ts';
 import { compileHighlighter, compileLineFilter } from './filters.ts';
 import { defaultFormatter, type Formatter } from './format.ts';
@@ -110,7 +111,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
       try {
         s = tpl.execute(data);
       } catch (e) {
-        o.report(`expanding template failed: ${e instanceof Error ? e.message : String(e)}`);
+        o.report(`expanding template failed: ${errorMessage(e)}`);
         return undefined;
       }
       s = safeTemplate(s);

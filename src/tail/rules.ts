@@ -19,6 +19,7 @@
 import { KubeError } from '../kube/api.ts';
 import type { TargetStatus } from '../targets/select.ts';
 import { type Backoff, backoffDelay } from '../util/backoff.ts';
+import { errorMessage } from '../util/errors.ts';
 
 /** What a request reads: the first read, a resume (anchor expected), a trusted resume, or the previous instance. */
 export type ReadMode = 'first' | 'resume' | 'trust' | 'previous';
@@ -111,10 +112,6 @@ export function isPermanent(e: unknown): boolean {
   return e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 408 && e.status !== 429;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** The step after an attempt. `name` is the target as messages show it (`ns/pod/container`). */
 export function nextStep(s: RetryState, o: Outcome, f: Facts, r: TailRules, name: string): Decision {
   const keep = (step: Step): Decision => ({ step, state: s });
@@ -167,7 +164,7 @@ export function nextStep(s: RetryState, o: Outcome, f: Facts, r: TailRules, name
   let report: string | undefined;
   let lastReport = s.lastReport;
   if (failure !== undefined && (isNoteworthy(failure) || giveUp)) {
-    const msg = errorText(failure);
+    const msg = errorMessage(failure);
     if (giveUp) report = `failed to tail ${name}: ${msg}`;
     else if (msg !== lastReport) report = `failed to tail ${name}: ${msg}, will retry`;
     lastReport = msg;

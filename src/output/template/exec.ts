@@ -1,6 +1,7 @@
 // The executor of Go's text/template (text/template/exec.go): a walk over the pre-parsed tree. Errors
 // carry Go's message: `template: NAME:LINE:COL: executing "NAME" at <NODE>: MSG`.
 
+import { errorMessage } from '../../util/errors.ts';
 import { formatValue } from './fmt.ts';
 import { GoTime } from './gotime.ts';
 import {
@@ -430,7 +431,7 @@ export class Exec {
     } catch (e) {
       if (e instanceof ExecError) throw e;
       this.node = node;
-      return this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
+      return this.errorf(`error calling ${name}: ${errorMessage(e)}`);
     }
   }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfigFile, type OptionKind } from '../../../src/config/config-file.ts';
+import { loadConfigFile, type ValueShape } from '../../../src/config/config-file.ts';
 import { UserError } from '../../../src/util/errors.ts';
 
-const KNOWN = new Map<string, OptionKind>([
+const KNOWN = new Map<string, ValueShape>([
   ['tail', 'scalar'],
   ['max-log-requests', 'scalar'],
   ['timestamps', 'scalar'],
