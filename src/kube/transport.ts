@@ -25,8 +25,8 @@ export interface TransportOptions {
   log?: (line: string) => void;
   /** false: never try HTTP/2 (use HTTP/1.1 with a keep-alive agent). Default true. */
   http2?: boolean;
-  /** Time allowed for TCP + TLS (+ HTTP/2 SETTINGS). Default 30 s. */
-  connectTimeoutMs?: number; // default 10 s
+  /** Time allowed for TCP + TLS (+ HTTP/2 SETTINGS). Default 10 s. */
+  connectTimeoutMs?: number;
   /** HTTP/2 per-stream receive window. Default 128 KiB; the connection window is 128× that. */
   streamWindowBytes?: number;
   /** Page size for listPods (`limit`). Default 500. */
@@ -329,11 +329,6 @@ export class HttpKubeApi implements KubeApi {
   ping(timeoutMs = 10_000): Promise<number | undefined> {
     if (this.#mode !== 'h2') return Promise.resolve(undefined);
     return this.#pool.ping(timeoutMs);
-  }
-
-  /** Forget the cached credentials: the next request runs the exec plugin / reads token files again. */
-  refreshCredentials(): void {
-    this.#auth.invalidate();
   }
 
   close(): void {

@@ -98,7 +98,7 @@ export interface StreamWatch {
   waiting(): void;
   /** Data arrived: not waiting while it is handled (output may block on a slow reader). */
   busy(): void;
-  /** Milliseconds since data last arrived (or the wait began). */
+  /** When data last arrived (or the wait began), on the monitor's clock (milliseconds). */
   readonly lastActivity: number;
   close(): void;
 }
