@@ -5,6 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import yaml from 'js-yaml';
 import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
 import { type InProcess, runKstern } from '../support/kstern.ts';
 
@@ -163,17 +164,49 @@ describe('line handling, byte for byte', () => {
 });
 
 describe('kubeconfig from the environment', () => {
-  it('merges KUBECONFIG in order, skipping missing files', async () => {
+  it('merges KUBECONFIG in order, skipping missing files: the first file to set a name wins', async () => {
     const srv = await startFakeApiServer();
     try {
       srv.createPod({ namespace: 'team', name: 'env-1', containers: ['c'] });
       srv.appendLog('team', 'env-1', 'c', 'found via KUBECONFIG');
+      const full = yaml.load(srv.kubeconfig({ namespace: 'team' })) as {
+        clusters: { name: string; cluster: Record<string, unknown> }[];
+        users: { name: string; user: Record<string, unknown> }[];
+        contexts: { name: string; context: Record<string, unknown> }[];
+        'current-context': string;
+      };
       const dir = await mkdtemp(join(tmpdir(), 'kstern-kc-'));
-      const file = join(dir, 'config');
-      await writeFile(file, srv.kubeconfig({ namespace: 'team' }));
-      const k = runKstern(['env'], { env: { KUBECONFIG: `${join(dir, 'missing')}:${file}` } });
-      await k.waitStdout((s) => s.includes('found via KUBECONFIG'), 'the line');
-      await finish(k);
+      // The first file: the cluster, the context and current-context, but no user.
+      const first = join(dir, 'first');
+      await writeFile(
+        first,
+        yaml.dump({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: full.clusters,
+          contexts: full.contexts,
+          'current-context': full['current-context'],
+        }),
+      );
+      // The second: the user, plus a cluster of the same name pointing nowhere and another current-context,
+      // both of which lose to the first file.
+      const second = join(dir, 'second');
+      await writeFile(
+        second,
+        yaml.dump({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: full.clusters.map((c) => ({ name: c.name, cluster: { server: 'https://127.0.0.1:1' } })),
+          users: full.users,
+          contexts: [{ name: 'elsewhere', context: { cluster: 'nowhere', user: 'nobody' } }],
+          'current-context': 'elsewhere',
+        }),
+      );
+      const k = runKstern(['env', '--no-follow'], {
+        env: { KUBECONFIG: [join(dir, 'missing'), first, second].join(':') },
+      });
+      assert.equal(await k.done, 0, k.stderr());
+      assert.deepEqual(k.lines(), ['env-1 c found via KUBECONFIG']);
     } finally {
       await srv.close();
     }
