@@ -22,6 +22,13 @@ module.exports = {
       to: { path: [`^src/(${above(i).join('|')})/`, '^src/[^/]+\\.ts$'] },
     })),
     {
+      name: 'packages-stand-alone',
+      severity: 'error',
+      comment: 'A workspace package (packages/*) is a library: it never imports the application.',
+      from: { path: '^packages/' },
+      to: { path: '^src/' },
+    },
+    {
       name: 'only-kube-imports-client-node-and-http2',
       severity: 'error',
       comment:

@@ -1,5 +1,5 @@
 // Throughput of compiled templates (not a test): npx tsx bench/template-bench.ts
-import { compileTemplate } from '../src/output/template/index.ts';
+import { compileTemplate } from '@kstern/gotemplate';
 
 const log = {
   Message: 'GET /healthz 200 1.2ms',

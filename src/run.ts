@@ -1,5 +1,6 @@
 // Wires the pipeline for one Config: kubeconfig → API → pod watcher → targets → tails → writer.
 import { readFile } from 'node:fs/promises';
+import { TemplateError } from '@kstern/gotemplate';
 import { promptForInstance } from './cli/prompt.ts';
 import type { Config } from './config/config.ts';
 import { sinceSecondsFor } from './config/duration.ts';
@@ -17,7 +18,6 @@ import { type GuardedFormatter, guardFormatter } from './output/guard.ts';
 import { makeFormatter } from './output/make-formatter.ts';
 import { sanitizerFor, sanitizeText, textSanitizerFor } from './output/sanitize.ts';
 import { formatSink } from './output/sink.ts';
-import { TemplateError } from './output/template/index.ts';
 import { Writer } from './output/writer.ts';
 import { runStdin } from './stdin.ts';
 import { TailManager } from './tail/manager.ts';

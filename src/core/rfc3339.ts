@@ -1,6 +1,6 @@
 // The API's per-line timestamps (`timestamps=true`): RFC3339 with 0–9 fraction digits, `Z` or `±hh:mm`.
 // Parsed by hand with integer arithmetic: exact to the nanosecond, no Date, no regex.
-import { civilFromDays, daysFromCivil, daysInMonth } from '../util/civil.ts';
+import { civilFromDays, daysFromCivil, daysInMonth } from '@kstern/civil';
 
 const SPACE = 0x20;
 /** `2006-01-02T15:04:05Z` */

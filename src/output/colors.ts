@@ -2,7 +2,10 @@
 // pairs, wrapped the way fatih/color v1.19 does. Colours are SGR parameter strings such as '96' or '31;1'.
 // What the terminal can show (its colour level) and user colours given as names or hex go through chalk
 // (`new Chalk({ level })`, never its default instance, which reads argv and the environment itself).
+import { sgrResets, sgrWrap } from '@kstern/gotemplate';
 import { Chalk, type ForegroundColorName, foregroundColorNames } from 'chalk';
+
+export { sgrResets, sgrWrap };
 
 export type Palette = readonly (readonly [pod: string, container: string])[];
 
@@ -24,26 +27,6 @@ export function fnv1_32(s: string): number {
   let h = FNV_OFFSET;
   for (const byte of Buffer.from(s, 'utf8')) h = (Math.imul(h, FNV_PRIME) ^ byte) >>> 0;
   return h;
-}
-
-/** fatih/color's mapResetAttributes; every other parameter (colours included) resets with 0. */
-const RESETS: Record<number, number> = { 1: 22, 2: 22, 3: 23, 4: 24, 5: 25, 6: 25, 7: 27, 8: 28, 9: 29 };
-
-/**
- * `ESC[<params>m<text>ESC[<resets>m`, one reset per `;`-separated parameter, as fatih/color v1.19's
- * wrap/unformat: `31;1` → `\x1b[31;1m…\x1b[0;22m`, and `38;2;255;97;136` → `…\x1b[0;22;0;0;0m` (the `2` of
- * the 24-bit form is taken for Faint, exactly like fatih does).
- */
-export function sgrWrap(params: string, text: string): string {
-  return `\x1b[${params}m${text}\x1b[${sgrResets(params)}m`;
-}
-
-/** The parameters of the reset sgrWrap writes after `params`: '31;1' → '0;22'. */
-export function sgrResets(params: string): string {
-  return params
-    .split(';')
-    .map((p) => RESETS[Number.parseInt(p, 10)] ?? 0)
-    .join(';');
 }
 
 /** The SGR parameter strings kstern writes for a palette: each colour and its reset (for the sanitiser). */

@@ -1,6 +1,6 @@
 // The built-in outputs other than `default` (stern §3.3, §3.4): raw, json, extjson, ppextjson. Each
 // function returns the whole line, trailing newline included. JSON is written as Go's encoding/json does.
-import { jsonMarshal, jsonValid, quoteJSON } from './template/json.ts';
+import { jsonMarshal, jsonValid, quoteJSON } from '@kstern/gotemplate';
 
 /** One log line as stern's `Log` struct carries it. */
 export interface LogData {

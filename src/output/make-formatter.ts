@@ -1,5 +1,7 @@
 // Builds the Formatter for a run from the output flags: the byte-exact default fast path, stern's other
 // built-in outputs, or a user's Go template; then line filters (-i/-e) before and highlight (-H) after.
+
+import { compileTemplate, type LogData } from '@kstern/gotemplate';
 import type { Config } from '../config/config.ts';
 import type { LogLine } from '../core/model.ts';
 import { errorMessage } from '../util/errors.ts';
@@ -8,7 +10,6 @@ import { compileHighlighter, compileLineFilter } from './filters.ts';
 import { defaultFormatter, type Formatter } from './format.ts';
 import { extjsonLine, jsonLine, rawLine } from './json-formats.ts';
 import { sanitizeJSON, sanitizeText } from './sanitize.ts';
-import { compileTemplate, type LogData } from './template/index.ts';
 import { timestampFormatter } from './timefmt.ts';
 
 export interface FormatterOptions {

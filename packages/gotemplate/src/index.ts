@@ -12,7 +12,8 @@ import { parseTemplate } from './parser.ts';
 import { isLogData, type LogData, LogStruct } from './values.ts';
 
 export { ExecError } from './exec.ts';
-export { jsonMarshal, logToJSON } from './json.ts';
+export { sgrResets, sgrWrap } from './fatih.ts';
+export { jsonMarshal, jsonValid, logToJSON, quoteJSON } from './json.ts';
 export { TemplateError } from './parser.ts';
 export type { LogData };
 

@@ -3,7 +3,7 @@
 // zones come from Intl; abbreviations (EST, JST, +04) from the system zoneinfo, as Go reads them.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { civilFromDays, daysFromCivil, daysInMonth } from '../../util/civil.ts';
+import { civilFromDays, daysFromCivil, daysInMonth } from '@kstern/civil';
 
 export interface Zone {
   offset: number; // seconds east of UTC

@@ -1,7 +1,6 @@
 // The executor of Go's text/template (text/template/exec.go): a walk over the pre-parsed tree. Errors
 // carry Go's message: `template: NAME:LINE:COL: executing "NAME" at <NODE>: MSG`.
 
-import { errorMessage } from '../../util/errors.ts';
 import { formatValue } from './fmt.ts';
 import { GoTime } from './gotime.ts';
 import {
@@ -498,4 +497,8 @@ export class Exec {
         return n.text;
     }
   }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -4,7 +4,7 @@
 // `%!(BADWIDTH)` / `%!(BADPREC)` and formatting goes on without it. Expected values follow that code.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sprintf } from '../../../../src/output/template/fmt.ts';
+import { sprintf } from '../src/fmt.ts';
 
 describe('Sprintf width and precision bounds (Go fmt tooLarge)', () => {
   const cases: [string, unknown[], string][] = [

@@ -10,7 +10,7 @@ import {
   type LogData,
   logToJSON,
   TemplateError,
-} from '../../../../src/output/template/index.ts';
+} from '../src/index.ts';
 
 process.env['TZ'] = 'UTC';
 

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileTemplate, ExecError, TemplateError } from '../../../../src/output/template/index.ts';
+import { compileTemplate, ExecError, TemplateError } from '../src/index.ts';
 
 process.env['TZ'] = 'UTC';
 

@@ -2,11 +2,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatFloat, sprintf } from '../../../../src/output/template/fmt.ts';
-import { toTimeE } from '../../../../src/output/template/funcs.ts';
-import { GoTime, loadLocation, localLocationFor, UTC } from '../../../../src/output/template/gotime.ts';
-import { jsonValid, unmarshalMap } from '../../../../src/output/template/json.ts';
-import { JsonNumber } from '../../../../src/output/template/values.ts';
+import { formatFloat, sprintf } from '../src/fmt.ts';
+import { toTimeE } from '../src/funcs.ts';
+import { GoTime, loadLocation, localLocationFor, UTC } from '../src/gotime.ts';
+import { jsonValid, unmarshalMap } from '../src/json.ts';
+import { JsonNumber } from '../src/values.ts';
 
 process.env['TZ'] = 'UTC';
 

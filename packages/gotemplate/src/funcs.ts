@@ -1,8 +1,8 @@
 // The function map: Go's text/template builtins (funcs.go) and stern's functions (cmd/cmd.go
 // generateTemplate; cmd/helper.go toTimeE; spf13/cast ToTimeE), plus methods of time.Time/json.Number.
 
-import { sgrWrap } from '../colors.ts';
 import type { FuncDef, PType } from './exec.ts';
+import { sgrWrap } from './fatih.ts';
 import { formatValue, sprint, sprintf, sprintln } from './fmt.ts';
 import { GoTime, type Location, loadLocation, tryParseTime, UTC, withWallClock } from './gotime.ts';
 import { decodeMapUseNumber, jsonMarshal, jsonMarshalIndent, jsonValid, unmarshalMap } from './json.ts';
