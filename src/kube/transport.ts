@@ -603,13 +603,8 @@ export class HttpKubeApi implements KubeApi {
     return this.#sendH1(path, creds, signal, accept);
   }
 
-  #sendH2(
-    path: string,
-    creds: Credentials,
-    signal: AbortSignal,
-    accept: string,
-    lease: Lease,
-  ): Promise<Sent> {
+  /** What both protocols send and log first: the URL, the request headers, the start time. */
+  #begin(path: string, creds: Credentials, accept: string) {
     const url = this.#origin + this.#basePath + path;
     const reqHeaders: Record<string, string | string[]> = {
       ...creds.headers,
@@ -618,6 +613,19 @@ export class HttpKubeApi implements KubeApi {
     };
     this.#logRequest(url, reqHeaders);
     const started = performance.now();
+    const responded = (status: number) =>
+      this.#debug(6, `GET ${url} ${status} in ${Math.round(performance.now() - started)}ms`);
+    return { url, reqHeaders, responded };
+  }
+
+  #sendH2(
+    path: string,
+    creds: Credentials,
+    signal: AbortSignal,
+    accept: string,
+    lease: Lease,
+  ): Promise<Sent> {
+    const { url, reqHeaders, responded: logResponse } = this.#begin(path, creds, accept);
     let stream: ClientHttp2Stream;
     try {
       stream = lease.conn.session.request(
@@ -640,31 +648,21 @@ export class HttpKubeApi implements KubeApi {
       stream.once('response', (h) => {
         responded = true;
         const status = Number(h[':status']);
-        this.#debug(6, `GET ${url} ${status} in ${Math.round(performance.now() - started)}ms`);
-        const server = this.server;
+        logResponse(status);
         const session = lease.conn.session;
-        async function* body(): AsyncGenerator<Buffer> {
-          try {
-            for await (const chunk of stream) yield chunk as Buffer;
-            // When the session goes away (socket closed, session destroyed) node ends the iteration
-            // of its streams without an error: only the missing END_STREAM ('end') tells.
-            if (!stream.readableEnded && !signal.aborted) {
-              const why = session.destroyed
-                ? 'the connection was closed'
-                : `stream closed with code ${stream.rstCode}`;
-              throw new KubeError(`the connection to ${server} was interrupted: ${why}`, {
-                status: 0,
+        // When the session goes away (socket closed, session destroyed) node ends the iteration of its
+        // streams without an error: only the missing END_STREAM ('end') tells.
+        const cut = () =>
+          stream.readableEnded
+            ? undefined
+            : {
+                why: session.destroyed
+                  ? 'the connection was closed'
+                  : `stream closed with code ${stream.rstCode}`,
                 code: 'ERR_HTTP2_STREAM_ERROR',
-              });
-            }
-          } catch (e) {
-            if (signal.aborted) return;
-            throw streamError(server, e);
-          } finally {
-            cancel();
-          }
-        }
-        resolve({ status, headers: h as IncomingHttpHeaders, url, body: body(), cancel, protocol: 'h2' });
+              };
+        const body = responseBody(stream, cut, signal, this.server, cancel);
+        resolve({ status, headers: h as IncomingHttpHeaders, url, body, cancel, protocol: 'h2' });
       });
       const early = (e?: Error) => {
         if (responded) return;
@@ -705,14 +703,7 @@ export class HttpKubeApi implements KubeApi {
   }
 
   #sendH1(path: string, creds: Credentials, signal: AbortSignal, accept: string): Promise<Sent> {
-    const url = this.#origin + this.#basePath + path;
-    const reqHeaders: Record<string, string | string[]> = {
-      ...creds.headers,
-      accept,
-      'user-agent': USER_AGENT,
-    };
-    this.#logRequest(url, reqHeaders);
-    const started = performance.now();
+    const { url, reqHeaders, responded: logResponse } = this.#begin(path, creds, accept);
     const mod = this.#tls ? https : http;
     const agent = this.#agentFor(creds);
     return new Promise<Sent>((resolve, reject) => {
@@ -747,30 +738,45 @@ export class HttpKubeApi implements KubeApi {
       req.once('response', (res) => {
         responded = true;
         const status = res.statusCode ?? 0;
-        this.#debug(6, `GET ${url} ${status} in ${Math.round(performance.now() - started)}ms`);
-        const server = this.server;
-        async function* body(): AsyncGenerator<Buffer> {
-          try {
-            for await (const chunk of res) yield chunk as Buffer;
-            // A keep-alive response cut short by the socket closing ends without 'error' on some
-            // node versions; `complete` tells.
-            if (!res.complete && !signal.aborted) {
-              throw new KubeError(`the connection to ${server} was interrupted: response incomplete`, {
-                status: 0,
-                code: 'ECONNRESET',
-              });
-            }
-          } catch (e) {
-            if (signal.aborted) return;
-            throw streamError(server, e);
-          } finally {
-            if (!res.complete) cancel();
-          }
-        }
-        resolve({ status, headers: res.headers, url, body: body(), cancel, protocol: 'h1' });
+        logResponse(status);
+        // A keep-alive response cut short by the socket closing ends without 'error' on some node
+        // versions; `complete` tells.
+        const cut = () => (res.complete ? undefined : { why: 'response incomplete', code: 'ECONNRESET' });
+        const body = responseBody(res, cut, signal, this.server, () => {
+          if (!res.complete) cancel();
+        });
+        resolve({ status, headers: res.headers, url, body, cancel, protocol: 'h1' });
       });
       req.end();
     });
+  }
+}
+
+/**
+ * A response body as chunks. A source that ends without its proper end (`cut` says why) throws: a reset
+ * or a closed connection is never a silent end of a log stream. An abort ends it quietly. `done` runs last.
+ */
+async function* responseBody(
+  source: AsyncIterable<unknown>,
+  cut: () => { why: string; code: string } | undefined,
+  signal: AbortSignal,
+  server: string,
+  done: () => void,
+): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of source) yield chunk as Buffer;
+    const c = signal.aborted ? undefined : cut();
+    if (c !== undefined) {
+      throw new KubeError(`the connection to ${server} was interrupted: ${c.why}`, {
+        status: 0,
+        code: c.code,
+      });
+    }
+  } catch (e) {
+    if (signal.aborted) return;
+    throw streamError(server, e);
+  } finally {
+    done();
   }
 }
 
