@@ -25,7 +25,11 @@ export interface Deps {
     kube: ResolvedKube,
     opts: { verbosity: number; log: (line: string) => void },
   ) => Promise<KubeApi>;
+  /** Delays of the run's own notices; tests shorten them. */
+  delays?: {
+    /** Follow mode: how long a query may match nothing before kstern says so (default 5000 ms). */
+    nothingMatchedMs?: number;
+  };
 }
 
-/** Exit codes for the signals that end a run (128 + signal number). */
-export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+export { SIGNAL_EXIT } from './exit-codes.ts';

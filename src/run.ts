@@ -4,13 +4,15 @@ import { promptForInstance } from './cli/prompt.ts';
 import type { Config } from './config/config.ts';
 import { sinceSecondsFor } from './config/duration.ts';
 import { resolveKubeconfig } from './config/kubeconfig.ts';
-import { type Deps, SIGNAL_EXIT } from './deps.ts';
+import type { Deps } from './deps.ts';
 import { UserError } from './errors.ts';
+import { EXIT, SIGNAL_EXIT } from './exit-codes.ts';
 import { type KubeApi, KubeError } from './kube/api.ts';
 import { watchPods } from './kube/pod-watcher.ts';
 import { createKubeApi } from './kube/transport.ts';
 import type { Pod } from './kube/types.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
+import { nothingMatchedLine, type Search } from './outcome.ts';
 import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
 import { defaultFormatter, type Formatter } from './output/format.ts';
 import { type GuardedFormatter, guardFormatter } from './output/guard.ts';
@@ -23,8 +25,9 @@ import { runStdin } from './stdin.ts';
 import { TailManager } from './tail/manager.ts';
 import { StallMonitor, TokenBucket } from './tail/stall.ts';
 import { conditionMatches } from './targets/condition.ts';
-import { TargetSet } from './targets/select.ts';
+import { podMatches, TargetSet } from './targets/select.ts';
 import { mergeAsync } from './util/merge.ts';
+import { sleep } from './util/sleep.ts';
 
 /** Errors that make a run pointless: the server cannot be reached or rejects who we are. */
 function isFatalAtStart(e: KubeError): boolean {
@@ -73,6 +76,7 @@ async function formatterFor(
   deps: Deps,
   color: boolean,
   report: (l: string) => void,
+  onLineFailed: () => void,
 ): Promise<GuardedFormatter> {
   const template = await templateText(cfg);
   const showNamespace = cfg.allNamespaces || cfg.namespaces.length > 1;
@@ -87,6 +91,7 @@ async function formatterFor(
       localZone: deps.env['TZ'] || Intl.DateTimeFormat().resolvedOptions().timeZone,
       stdin: cfg.stdin,
       report,
+      onLineFailed,
       sanitize,
     });
   } catch (e) {
@@ -124,7 +129,8 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
       ...(errFilter ? { errFilter } : {}),
     });
     const report = (line: string) => void writer.err(`${line}\n`);
-    const formatter = await formatterFor(cfg, deps, color, report);
+    let lineFailures = 0;
+    const formatter = await formatterFor(cfg, deps, color, report, () => lineFailures++);
     const sanitize = sanitizerFor({
       stdoutIsTTY: deps.stdout.isTTY === true,
       sanitizeFlag: cfg.sanitize,
@@ -142,17 +148,18 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     } else {
       code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize });
     }
-    // A line the chosen output could not format was printed in the default format: not a clean run.
-    if (formatter.failures > 0 && code === 0) code = 1;
+    // A line the template failed on (dropped), or one the chosen output could not format (printed in the
+    // default format): not a clean run.
+    if ((formatter.failures > 0 || lineFailures > 0) && code === EXIT.ok) code = EXIT.formatFailed;
     await writer.flush();
     const broken = writer.outFailure;
     if (broken !== undefined) {
       // A full disk or an I/O error lost output: never a quiet success.
       await writer.err(`Error: cannot write to standard output: ${broken.message}\n`);
       await writer.flush();
-      return 1;
+      return EXIT.error;
     }
-    if (deps.signal.aborted) return SIGNAL_EXIT[String(deps.signal.reason)] ?? 1;
+    if (deps.signal.aborted) return SIGNAL_EXIT[String(deps.signal.reason)] ?? EXIT.error;
     return code;
   } finally {
     deps.signal.removeEventListener('abort', onSignal);
@@ -219,9 +226,43 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     },
   );
   const wanted = (pod: Pod) => cfg.condition === undefined || conditionMatches(pod, cfg.condition);
+  // What the run has seen, for the line that says nothing matched.
+  const podId = (pod: Pod) => pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
+  const isMatch = (pod: Pod) => podMatches(pod, cfg.podFilter) && wanted(pod);
+  const looked = new Set<string>();
+  const matched = new Set<string>();
+  let groups: SelectorGroup[] = [{ namespaces, labelSelector: cfg.labelSelector ?? '' }];
+  const searched = async (waitedMs?: number): Promise<string> => {
+    const s: Search = {
+      query: cfg.queryText,
+      workloadSelectors: cfg.resource ? groups.map((g) => g.labelSelector) : [],
+      namespaces,
+      missingNamespaces: await missingNamespaces(api, namespaces, root.signal),
+      labelSelector: cfg.resource ? undefined : groups[0]?.labelSelector || undefined,
+      fieldSelector: cfg.fieldSelector,
+      looked: looked.size,
+      waitedMs,
+    };
+    return nothingMatchedLine(s);
+  };
+  /** Says what was searched; the exit code for a run that matched nothing. */
+  const nothingMatched = async (waitedMs?: number): Promise<number> => {
+    report(await searched(waitedMs));
+    return cfg.allowEmpty ? EXIT.ok : EXIT.nothingMatched;
+  };
 
   let fatal: string | undefined;
   let failed = false;
+  let code: number = EXIT.ok;
+  const timers: NodeJS.Timeout[] = [];
+  const pending: Promise<unknown>[] = [];
+  /** Runs `fn` after `ms` unless the run ended; the run waits for it before it returns. */
+  const after = (ms: number, fn: () => Promise<void>) =>
+    timers.push(
+      setTimeout(() => {
+        if (!root.signal.aborted) pending.push(fn().catch(() => {}));
+      }, ms),
+    );
   try {
     const labelSelector = cfg.prompt
       ? await promptForInstance({
@@ -233,29 +274,49 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
           color: useColor(cfg.color, deps.stderr.isTTY === true, deps.env),
         })
       : cfg.labelSelector;
-    const groups: SelectorGroup[] = cfg.resource
+    groups = cfg.resource
       ? await resolveWorkload(api, cfg.resource, namespaces, root.signal, report)
       : [{ namespaces, labelSelector: labelSelector ?? '' }];
+    const started = performance.now();
     if (!cfg.follow) {
-      failed = await listOnce(
-        api,
-        cfg,
-        groups,
-        (pod) => {
-          if (wanted(pod)) for (const t of targets.visit(pod)) tails.start(t);
-        },
-        root.signal,
-        report,
-        kube.contextName,
-      );
+      // With --wait, list again every second until a pod matches or the time is up.
+      let pods: Pod[] = [];
+      for (;;) {
+        const r = await listOnce(api, cfg, groups, root.signal, report, kube.contextName);
+        failed = r.failed;
+        for (const pod of r.pods) looked.add(podId(pod));
+        pods = r.pods.filter(isMatch);
+        const left = (cfg.waitMs ?? 0) - (performance.now() - started);
+        if (pods.length > 0 || left <= 0 || root.signal.aborted) break;
+        await sleep(Math.min(1000, left), root.signal);
+      }
+      if (pods.length === 0 && !root.signal.aborted) code = await nothingMatched(cfg.waitMs);
+      for (const pod of pods) for (const t of targets.visit(pod)) tails.start(t);
       await tails.drain();
     } else {
+      // Never silent: a query that matches nothing is said after a few seconds (and ends the run at --wait).
+      const noticeMs = deps.delays?.nothingMatchedMs ?? 5000;
+      if (cfg.waitMs === undefined || cfg.waitMs > noticeMs) {
+        after(noticeMs, async () => {
+          if (matched.size === 0) report(await searched());
+        });
+      }
+      if (cfg.waitMs !== undefined) {
+        const waitMs = cfg.waitMs;
+        after(waitMs, async () => {
+          if (matched.size > 0) return;
+          code = await nothingMatched(waitMs);
+          root.abort('nothing matched');
+        });
+      }
       fatal = await follow(
         api,
         cfg,
         groups,
         {
           upsert(pod) {
+            looked.add(podId(pod));
+            if (isMatch(pod)) matched.add(podId(pod));
             if (wanted(pod)) {
               for (const t of targets.visit(pod)) tails.start(t);
             } else {
@@ -278,28 +339,48 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     if (e instanceof KubeError && !root.signal.aborted) fatal = describe(e, api, kube.contextName, cfg);
     else if (!root.signal.aborted) throw e;
   } finally {
+    for (const t of timers) clearTimeout(t);
+    await Promise.all(pending);
     root.abort(root.signal.reason ?? 'done');
     await tails.drain();
     api.close();
   }
   if (fatal !== undefined) {
     await writer.err(`Error: ${fatal}\n`);
-    return 1;
+    return EXIT.error;
   }
-  return failed || tails.failures > 0 ? 1 : 0;
+  return failed || tails.failures > 0 ? EXIT.error : code;
 }
 
-/** --no-follow: one list per namespace; every matching container is read to its end. */
+/** The named namespaces that do not exist (a GET answers 404); none when -A or when the check fails. */
+async function missingNamespaces(
+  api: KubeApi,
+  namespaces: readonly (string | undefined)[],
+  signal: AbortSignal,
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const ns of namespaces) {
+    if (ns === undefined) continue;
+    try {
+      await api.getJSON(`/api/v1/namespaces/${encodeURIComponent(ns)}`, signal);
+    } catch (e) {
+      if (e instanceof KubeError && e.status === 404) missing.push(ns);
+    }
+  }
+  return missing;
+}
+
+/** --no-follow: one list per namespace (a failure in one of several is reported and skipped). */
 async function listOnce(
   api: KubeApi,
   cfg: Config,
   groups: SelectorGroup[],
-  onPod: (pod: Pod) => void,
   signal: AbortSignal,
   report: (line: string) => void,
   context: string,
-): Promise<boolean> {
+): Promise<{ pods: Pod[]; failed: boolean }> {
   let failed = false;
+  const pods: Pod[] = [];
   for (const g of groups) {
     for (const namespace of g.namespaces) {
       try {
@@ -311,7 +392,7 @@ async function listOnce(
           },
           signal,
         );
-        for (const pod of list.items) onPod(pod);
+        pods.push(...list.items);
       } catch (e) {
         if (!(e instanceof KubeError) || signal.aborted) throw e;
         if (isFatalAtStart(e) || (groups.length === 1 && g.namespaces.length === 1)) throw e;
@@ -321,7 +402,7 @@ async function listOnce(
       }
     }
   }
-  return failed;
+  return { pods, failed };
 }
 
 /** Follow mode: list + watch every namespace until the run is stopped. Returns a fatal message, if any. */

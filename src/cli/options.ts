@@ -28,6 +28,13 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'Tail pods in every namespace (-n is ignored).',
   },
   {
+    long: 'allow-empty',
+    kind: 'bool',
+    default: 'false',
+    description:
+      'A query that matches no pod is a success: exit 0 instead of 3 (the stderr line naming what was searched is still printed).',
+  },
+  {
     long: 'color',
     kind: 'enum',
     choices: ['auto', 'always', 'never'],
@@ -312,6 +319,13 @@ export const OPTIONS: readonly OptionDef[] = [
     kind: 'bool',
     default: 'false',
     description: 'Print the version and exit.',
+  },
+  {
+    long: 'wait',
+    kind: 'string',
+    arg: 'duration',
+    description:
+      'Wait up to this long (Go duration, e.g. 2m) for a first pod matching the query, for CI steps that start before their pod exists; then exit 3 if none appeared.',
   },
   // kubectl's connection flags, listed by --show-hidden-options.
   { long: 'as', kind: 'string', arg: 'user', hidden: true, description: 'Username to impersonate.' },

@@ -35,6 +35,8 @@ export interface FormatterOptions {
   stdin?: boolean;
   /** A diagnostic for stderr (template expansion failures). */
   report: (line: string) => void;
+  /** Called for each line the template failed on (the line is dropped; the run's exit code says so). */
+  onLineFailed?: () => void;
   /**
    * The sanitizer is on (stdout is a terminal, or --sanitize): what comes from the cluster besides the
    * message (sanitised by the tailer) is made safe too. Names in the default prefix are escaped; a
@@ -108,6 +110,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
         s = tpl.execute(data);
       } catch (e) {
         o.report(`expanding template failed: ${e instanceof Error ? e.message : String(e)}`);
+        o.onLineFailed?.();
         return undefined;
       }
       s = safeTemplate(s);

@@ -84,7 +84,8 @@ describe('query forms', () => {
   for (const [args, pods] of cases) {
     it(`${args.join(' ')} → ${pods.join(', ') || 'no pod'}`, async () => {
       const r = await once([...args, '--no-follow']);
-      assert.equal(r.code, 0, r.err);
+      // Nothing matched is EXIT.nothingMatched (3), with a line saying what was searched.
+      assert.equal(r.code, pods.length === 0 ? 3 : 0, r.err);
       assert.deepEqual([...new Set(r.lines.map((l) => l.split(' ')[0]))].sort(), pods);
     });
   }
@@ -290,7 +291,7 @@ describe('output formats', () => {
     ]);
     assert.deepEqual(failing.lines, ['slow']);
     assert.match(failing.err, /^expanding template failed: template: kstern:1:/m);
-    assert.equal(failing.code, 0);
+    assert.equal(failing.code, 4); // EXIT.formatFailed: a template error on a line is not a clean run
   });
 
   it('--pod-colors, --container-colors and --diff-container', async () => {
