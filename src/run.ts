@@ -14,7 +14,7 @@ import type { Pod } from './kube/types.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
 import { nothingMatchedLine, type Search } from './outcome.ts';
 import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
-import { defaultFormatter, type Formatter } from './output/format.ts';
+import { type DefaultFormatOptions, defaultFormatter, type Formatter, noticeLine } from './output/format.ts';
 import { type GuardedFormatter, guardFormatter } from './output/guard.ts';
 import { makeFormatter } from './output/make-formatter.ts';
 import { sanitizerFor, sanitizeText, textSanitizerFor } from './output/sanitize.ts';
@@ -25,6 +25,7 @@ import { runStdin } from './stdin.ts';
 import { TailManager } from './tail/manager.ts';
 import { StallMonitor, TokenBucket } from './tail/stall.ts';
 import { conditionMatches } from './targets/condition.ts';
+import { containerNotices, noticeText, waitsToStart } from './targets/notices.ts';
 import { podMatches, TargetSet } from './targets/select.ts';
 import { mergeAsync } from './util/merge.ts';
 import { sleep } from './util/sleep.ts';
@@ -136,6 +137,14 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
       sanitizeFlag: cfg.sanitize,
       color,
     });
+    // Notices about containers (waiting, terminated) look like the attach lines.
+    const noticeStyle: DefaultFormatOptions = {
+      color,
+      showNamespace: cfg.allNamespaces || cfg.namespaces.length > 1,
+      palette: buildPalette(cfg.podColors, cfg.containerColors),
+      diffContainer: cfg.diffContainer,
+    };
+    const notice: RunParts['notice'] = (c, text) => void writer.err(noticeLine(noticeStyle, c, text));
     let code: number;
     if (cfg.stdin) {
       code = await runStdin({
@@ -146,7 +155,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
         maxLineBytes: cfg.maxLineBytes,
       });
     } else {
-      code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize });
+      code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize, notice });
     }
     // A line the template failed on (dropped), or one the chosen output could not format (printed in the
     // default format): not a clean run.
@@ -172,6 +181,8 @@ interface RunParts {
   report: (line: string) => void;
   formatter: Formatter;
   sanitize: ((line: Buffer) => Buffer) | undefined;
+  /** Prints `! <pod> › <container> <text>` on stderr. */
+  notice: (c: { namespace: string; pod: string; container: string }, text: string) => void;
 }
 
 async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number> {
@@ -189,7 +200,25 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       ? [...cfg.namespaces]
       : [kube.namespace];
   const api = await (deps.createApi ?? createKubeApi)(kube, { verbosity: cfg.verbosity, log: report });
-  const targets = new TargetSet(cfg.podFilter, cfg.containerFilter);
+  // Containers that wait to start with --no-follow: no log to read, so not a clean run (kubectl exits 1).
+  let waitingToStart = 0;
+  const waitingWanted = cfg.containerFilter.states.size === 0 || cfg.containerFilter.states.has('waiting');
+  const targets = new TargetSet(cfg.podFilter, cfg.containerFilter, (pod, before, now) => {
+    const notices = containerNotices(before, now);
+    if (!cfg.follow && waitingWanted && waitsToStart(now)) {
+      waitingToStart++;
+      // Even a plain ContainerCreating is said here: it is why this container prints nothing.
+      const w = now.state?.waiting;
+      if (!notices.some((n) => n.kind === 'waiting'))
+        notices.push({
+          kind: 'waiting',
+          reason: w?.reason || 'unknown reason',
+          message: w?.message || undefined,
+        });
+    }
+    const c = { namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name, container: now.name };
+    for (const n of notices) p.notice(c, noticeText(n));
+  });
   let queueNoted = false;
   const tails = new TailManager(
     {
@@ -349,7 +378,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     await writer.err(`Error: ${fatal}\n`);
     return EXIT.error;
   }
-  return failed || tails.failures > 0 ? EXIT.error : code;
+  return failed || tails.failures > 0 || waitingToStart > 0 ? EXIT.error : code;
 }
 
 /** The named namespaces that do not exist (a GET answers 404); none when -A or when the check fails. */

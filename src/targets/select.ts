@@ -46,6 +46,12 @@ export function podMatches(pod: Pod, f: PodFilter): boolean {
   return true;
 }
 
+/**
+ * Told every status of a selected container as it is recorded, with the one recorded before for the same
+ * pod (undefined at the first sighting or after the pod was re-created): for notices (notices.ts).
+ */
+export type StatusListener = (pod: Pod, before: ContainerStatus | undefined, now: ContainerStatus) => void;
+
 /** What the latest pod state says about the container instance a tail reads. */
 export type TargetStatus = 'active' | 'terminated' | 'replaced' | 'gone';
 
@@ -66,12 +72,14 @@ export class TargetSet {
   readonly #pods: PodFilter;
   readonly #containers: ContainerFilter;
   readonly #allStates: boolean;
+  readonly #onStatus: StatusListener | undefined;
   /** `<ns>/<pod>` → container name → entry. */
   readonly #entries = new Map<string, Map<string, Entry>>();
 
-  constructor(podFilter: PodFilter, containerFilter: ContainerFilter) {
+  constructor(podFilter: PodFilter, containerFilter: ContainerFilter, onStatus?: StatusListener) {
     this.#pods = podFilter;
     this.#containers = containerFilter;
+    this.#onStatus = onStatus;
     this.#allStates = containerFilter.states.size === 0 || containerFilter.states.size >= 3;
   }
 
@@ -143,6 +151,7 @@ export class TargetSet {
     const last = byName.get(s.name);
     const entry: Entry = { podUid, containerId, status: s, target: undefined };
     byName.set(s.name, entry);
+    this.#onStatus?.(pod, last !== undefined && last.podUid === podUid ? last.status : undefined, s);
 
     const same = last !== undefined && last.podUid === podUid && last.containerId === containerId;
     if (same) entry.target = last.target;

@@ -76,9 +76,30 @@ export interface FakeApiServer {
   deletePod(namespace: string, name: string): void;
   /** Sets metadata.deletionTimestamp (MODIFIED; the pod shows as Terminating); deletePod finishes it. */
   markPodTerminating(namespace: string, name: string): Pod;
-  restartContainer(namespace: string, pod: string, container: string): void;
-  terminateContainer(namespace: string, pod: string, container: string, exitCode?: number): void;
-  setContainerWaiting(namespace: string, pod: string, container: string, reason?: string): void;
+  /** The running instance ends (exit code default 1, reason default Error) and a new one runs. */
+  restartContainer(
+    namespace: string,
+    pod: string,
+    container: string,
+    exitCode?: number,
+    reason?: string,
+  ): void;
+  /** The running instance ends for good (reason default: Completed for 0, else Error; e.g. OOMKilled). */
+  terminateContainer(
+    namespace: string,
+    pod: string,
+    container: string,
+    exitCode?: number,
+    reason?: string,
+  ): void;
+  /** The container waits with this reason (default CrashLoopBackOff) and the kubelet's message, if given. */
+  setContainerWaiting(
+    namespace: string,
+    pod: string,
+    container: string,
+    reason?: string,
+    message?: string,
+  ): void;
   /** Starts a Waiting container (ContainerCreating -> Running); restartCount+1 when it ran before. */
   startContainer(namespace: string, pod: string, container: string): void;
   /** Any other change: `fn` edits a copy of the pod; MODIFIED event. */
@@ -254,11 +275,12 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
           p.metadata.deletionGracePeriodSeconds = 30;
         }),
       ),
-    restartContainer: (ns, pod, c) => changeContainer(ns, pod, c, (s) => podState.restart(s)),
-    terminateContainer: (ns, pod, c, exitCode = 0) =>
-      changeContainer(ns, pod, c, (s) => podState.stop(s, exitCode)),
-    setContainerWaiting: (ns, pod, c, reason = 'CrashLoopBackOff') =>
-      changeContainer(ns, pod, c, (s) => podState.wait(s, reason)),
+    restartContainer: (ns, pod, c, exitCode = 1, reason) =>
+      changeContainer(ns, pod, c, (s) => podState.restart(s, exitCode, reason)),
+    terminateContainer: (ns, pod, c, exitCode = 0, reason) =>
+      changeContainer(ns, pod, c, (s) => podState.stop(s, exitCode, reason)),
+    setContainerWaiting: (ns, pod, c, reason = 'CrashLoopBackOff', message) =>
+      changeContainer(ns, pod, c, (s) => podState.wait(s, reason, message)),
     startContainer: (ns, pod, c) =>
       changeContainer(ns, pod, c, (s) => {
         if (!s.state.running) podState.restart(s);
