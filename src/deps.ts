@@ -29,6 +29,8 @@ export interface Deps {
   delays?: {
     /** Follow mode: how long a query may match nothing before kstern says so (default 5000 ms). */
     nothingMatchedMs?: number;
+    /** --until done on a Job: how often the Job's status is looked at (default 2000 ms). */
+    jobPollMs?: number;
   };
 }
 

@@ -56,3 +56,45 @@ export function nothingMatchedLine(s: Search): string {
   const waited = s.waitedMs === undefined ? '' : ` after waiting ${humanMs(s.waitedMs)}`;
   return `kstern: no pod matched ${parts.join(', ')}${waited} (${plural(s.looked, 'pod')} looked at)`;
 }
+
+/** An ended container instance, as the statuses told it. */
+export interface ExitSeen {
+  pod: string;
+  container: string;
+  exitCode: number;
+}
+
+export interface Summary {
+  /** Containers tailed (a restart is the same container). */
+  containers: number;
+  /** Log lines printed. */
+  lines: number;
+  /** Streams that could not be read to their end. */
+  failedStreams: number;
+  exits: readonly ExitSeen[];
+  /** For a Job query under --until: `job/<name> <Complete|Failed|…>`. */
+  job?: string | undefined;
+}
+
+/** Exit codes listed one by one up to this many; beyond it they are counted by code. */
+const MAX_LISTED = 8;
+
+/** The end-of-run line on stderr: containers, lines, failed streams, exit codes seen. */
+export function summaryLine(s: Summary): string {
+  const parts = [
+    plural(s.containers, 'container'),
+    plural(s.lines, 'line'),
+    plural(s.failedStreams, 'failed stream'),
+  ];
+  let exits = '';
+  if (s.exits.length > 0 && s.exits.length <= MAX_LISTED) {
+    exits = `; exit codes: ${s.exits.map((e) => `${e.pod}/${e.container} ${e.exitCode}`).join(', ')}`;
+  } else if (s.exits.length > 0) {
+    const byCode = new Map<number, number>();
+    for (const e of s.exits) byCode.set(e.exitCode, (byCode.get(e.exitCode) ?? 0) + 1);
+    const counted = [...byCode].sort(([a], [b]) => a - b).map(([code, n]) => `${code} ×${n}`);
+    const bad = s.exits.filter((e) => e.exitCode !== 0).slice(0, MAX_LISTED);
+    exits = `; exit codes: ${counted.join(', ')}${bad.length > 0 ? ` (non-zero: ${bad.map((e) => `${e.pod}/${e.container} ${e.exitCode}`).join(', ')}${s.exits.filter((e) => e.exitCode !== 0).length > bad.length ? ', …' : ''})` : ''}`;
+  }
+  return `kstern: ${parts.join(', ')}${exits}${s.job ? `; ${s.job}` : ''}`;
+}

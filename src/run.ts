@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { promptForInstance } from './cli/prompt.ts';
 import type { Config } from './config/config.ts';
 import { sinceSecondsFor } from './config/duration.ts';
+import { apiPathFor } from './config/kind.ts';
 import { resolveKubeconfig } from './config/kubeconfig.ts';
 import type { Deps } from './deps.ts';
 import { UserError } from './errors.ts';
@@ -12,7 +13,7 @@ import { watchPods } from './kube/pod-watcher.ts';
 import { createKubeApi } from './kube/transport.ts';
 import type { Pod } from './kube/types.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
-import { nothingMatchedLine, type Search } from './outcome.ts';
+import { type ExitSeen, humanMs, nothingMatchedLine, type Search, summaryLine } from './outcome.ts';
 import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
 import { type DefaultFormatOptions, defaultFormatter, type Formatter, noticeLine } from './output/format.ts';
 import { type GuardedFormatter, guardFormatter } from './output/guard.ts';
@@ -26,7 +27,15 @@ import { TailManager } from './tail/manager.ts';
 import { StallMonitor, TokenBucket } from './tail/stall.ts';
 import { conditionMatches } from './targets/condition.ts';
 import { containerNotices, noticeText, waitsToStart } from './targets/notices.ts';
-import { podMatches, TargetSet } from './targets/select.ts';
+import { containerSelected, podMatches, TargetSet } from './targets/select.ts';
+import type { Target } from './targets/types.ts';
+import {
+  type JobState,
+  jobPodsFinished,
+  jobState,
+  type UntilVerdict,
+  untilVerdict,
+} from './targets/until.ts';
 import { mergeAsync } from './util/merge.ts';
 import { sleep } from './util/sleep.ts';
 
@@ -200,6 +209,10 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       ? [...cfg.namespaces]
       : [kube.namespace];
   const api = await (deps.createApi ?? createKubeApi)(kube, { verbosity: cfg.verbosity, log: report });
+  // For the summary: ended instances seen (by pod uid, container and instance), containers tailed, lines printed.
+  const exits = new Map<string, ExitSeen>();
+  const tailed = new Set<string>();
+  let printed = 0;
   // Containers that wait to start with --no-follow: no log to read, so not a clean run (kubectl exits 1).
   let waitingToStart = 0;
   const waitingWanted = cfg.containerFilter.states.size === 0 || cfg.containerFilter.states.has('waiting');
@@ -218,12 +231,21 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     }
     const c = { namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name, container: now.name };
     for (const n of notices) p.notice(c, noticeText(n));
+    const ended = now.state?.terminated ?? now.lastState?.terminated;
+    if (ended !== undefined) {
+      const key = `${pod.metadata.uid}/${now.name}/${ended.containerID ?? ended.finishedAt ?? ''}`;
+      if (!exits.has(key))
+        exits.set(key, { pod: pod.metadata.name, container: now.name, exitCode: ended.exitCode });
+    }
   });
   let queueNoted = false;
   const tails = new TailManager(
     {
       api,
-      sink: formatSink(formatter, writer),
+      sink: formatSink(
+        countingFormatter(formatter, () => printed++),
+        writer,
+      ),
       targets,
       onlyLogLines: cfg.onlyLogLines,
       follow: cfg.follow,
@@ -254,6 +276,10 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       },
     },
   );
+  const startTail = (t: Target) => {
+    tailed.add(t.key);
+    tails.start(t);
+  };
   const wanted = (pod: Pod) => cfg.condition === undefined || conditionMatches(pod, cfg.condition);
   // What the run has seen, for the line that says nothing matched.
   const podId = (pod: Pod) => pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -292,6 +318,84 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         if (!root.signal.aborted) pending.push(fn().catch(() => {}));
       }, ms),
     );
+  const live = new Map<string, Pod>();
+  const synced = new Set<string | undefined>();
+  let jobSummary: string | undefined;
+  /** --until done: decides after each watch event (and each look at the Job) whether the run is over. */
+  const untilRun = () => {
+    const watch = new AbortController();
+    const total = groups.reduce((n, g) => n + g.namespaces.length, 0);
+    const jobQuery = cfg.resource?.kind === 'job' ? cfg.resource.name : undefined;
+    let job: { state: JobState; podsFinished: number } | undefined;
+    const selected = (name: string) => containerSelected(name, cfg.containerFilter);
+    let emptySaid = false;
+    let poller: NodeJS.Timeout | undefined;
+    const u = {
+      watch,
+      verdict: { over: false } as UntilVerdict,
+      check() {
+        if (u.verdict.over || watch.signal.aborted) return;
+        const allSynced = synced.size >= total;
+        if (allSynced && matched.size === 0 && cfg.waitMs === undefined) {
+          // Nothing to follow: said at once (--wait gives a pod time to appear).
+          if (emptySaid) return;
+          emptySaid = true;
+          pending.push(
+            nothingMatched().then((c) => {
+              code = c;
+              watch.abort('nothing matched');
+            }),
+          );
+          return;
+        }
+        const v = untilVerdict(
+          {
+            synced: allSynced,
+            pods: [...live.values()],
+            seen: matched.size,
+            job: jobQuery === undefined ? undefined : (job ?? { state: 'running', podsFinished: 0 }),
+          },
+          selected,
+        );
+        if (!v.over) return;
+        u.verdict = v;
+        if (jobQuery !== undefined) jobSummary = `job/${jobQuery} ${v.failed ? 'failed' : 'complete'}`;
+        watch.abort('until done');
+      },
+      stop() {
+        clearTimeout(poller);
+      },
+    };
+    // A Job query: the Job's own status decides; looked at now and every few seconds.
+    const jobNs = groups[0]?.namespaces[0];
+    if (jobQuery !== undefined && jobNs !== undefined) {
+      const look = async () => {
+        try {
+          const j = await api.getJSON<Parameters<typeof jobState>[0]>(
+            apiPathFor('job', jobNs, jobQuery),
+            root.signal,
+          );
+          job = { state: jobState(j), podsFinished: jobPodsFinished(j) };
+          u.check();
+        } catch {
+          // Looked at again below; until then the Job counts as running.
+        }
+        if (!u.verdict.over && !root.signal.aborted && !watch.signal.aborted)
+          poller = setTimeout(() => pending.push(look()), deps.delays?.jobPollMs ?? 2000);
+      };
+      pending.push(look());
+    }
+    if (cfg.untilTimeoutMs !== undefined) {
+      const ms = cfg.untilTimeoutMs;
+      after(ms, async () => {
+        if (u.verdict.over) return;
+        report(`kstern: --until-timeout ${humanMs(ms)} ran out before every matched pod was over`);
+        code = EXIT.untilTimeout;
+        root.abort('until-timeout');
+      });
+    }
+    return u;
+  };
   try {
     const labelSelector = cfg.prompt
       ? await promptForInstance({
@@ -315,12 +419,13 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         failed = r.failed;
         for (const pod of r.pods) looked.add(podId(pod));
         pods = r.pods.filter(isMatch);
+        for (const pod of pods) matched.add(podId(pod));
         const left = (cfg.waitMs ?? 0) - (performance.now() - started);
         if (pods.length > 0 || left <= 0 || root.signal.aborted) break;
         await sleep(Math.min(1000, left), root.signal);
       }
       if (pods.length === 0 && !root.signal.aborted) code = await nothingMatched(cfg.waitMs);
-      for (const pod of pods) for (const t of targets.visit(pod)) tails.start(t);
+      for (const pod of pods) for (const t of targets.visit(pod)) startTail(t);
       await tails.drain();
     } else {
       // Never silent: a query that matches nothing is said after a few seconds (and ends the run at --wait).
@@ -338,6 +443,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
           root.abort('nothing matched');
         });
       }
+      const until = cfg.until === undefined ? undefined : untilRun();
       fatal = await follow(
         api,
         cfg,
@@ -345,9 +451,12 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         {
           upsert(pod) {
             looked.add(podId(pod));
-            if (isMatch(pod)) matched.add(podId(pod));
+            if (isMatch(pod)) {
+              matched.add(podId(pod));
+              live.set(podId(pod), pod);
+            } else live.delete(podId(pod));
             if (wanted(pod)) {
-              for (const t of targets.visit(pod)) tails.start(t);
+              for (const t of targets.visit(pod)) startTail(t);
             } else {
               // --condition no longer holds: stop its tails; it is tailed again when it matches again.
               targets.forget(pod);
@@ -355,14 +464,27 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
             }
           },
           delete(pod) {
+            live.delete(podId(pod));
             targets.forget(pod);
             tails.podDeleted(pod);
           },
+          synced(ns) {
+            synced.add(ns);
+          },
+          after() {
+            until?.check();
+          },
         },
-        root.signal,
+        until ? AbortSignal.any([root.signal, until.watch.signal]) : root.signal,
         report,
         kube.contextName,
       );
+      // --until: every matched pod is over and the watch closed; the tails end with their last lines.
+      if (until?.verdict.over === true && !root.signal.aborted) {
+        await tails.drain();
+        if (code === EXIT.ok && until.verdict.failed) code = EXIT.containerFailed;
+      }
+      until?.stop();
     }
   } catch (e) {
     if (e instanceof KubeError && !root.signal.aborted) fatal = describe(e, api, kube.contextName, cfg);
@@ -378,7 +500,33 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     await writer.err(`Error: ${fatal}\n`);
     return EXIT.error;
   }
+  // The end of --no-follow or --until (not a stop by signal; nothing matched was said already).
+  const ended = !cfg.follow || cfg.until !== undefined;
+  if (ended && !cfg.quiet && !cfg.onlyLogLines && matched.size > 0 && !deps.signal.aborted) {
+    report(
+      summaryLine({
+        containers: tailed.size,
+        lines: printed,
+        failedStreams: tails.failures,
+        exits: [...exits.values()],
+        job: jobSummary,
+      }),
+    );
+  }
   return failed || tails.failures > 0 || waitingToStart > 0 ? EXIT.error : code;
+}
+
+/** The formatter, counting the log lines it prints (a filtered-out line is not printed). */
+function countingFormatter(formatter: Formatter, onLine: () => void): Formatter {
+  return {
+    line(l) {
+      const b = formatter.line(l);
+      if (b !== undefined) onLine();
+      return b;
+    },
+    attach: (t) => formatter.attach(t),
+    detach: (t) => formatter.detach(t),
+  };
 }
 
 /** The named namespaces that do not exist (a GET answers 404); none when -A or when the check fails. */
@@ -439,7 +587,7 @@ async function follow(
   api: KubeApi,
   cfg: Config,
   groups: SelectorGroup[],
-  on: { upsert(pod: Pod): void; delete(pod: Pod): void },
+  on: { upsert(pod: Pod): void; delete(pod: Pod): void; synced(ns: string | undefined): void; after(): void },
   signal: AbortSignal,
   report: (line: string) => void,
   context: string,
@@ -458,8 +606,10 @@ async function follow(
   for await (const ev of mergeAsync(streams)) {
     if (ev.type === 'upsert') on.upsert(ev.pod);
     else if (ev.type === 'delete') on.delete(ev.pod);
-    else if (ev.type === 'synced') reported.delete(ev.namespace);
-    else if (ev.type === 'error') {
+    else if (ev.type === 'synced') {
+      reported.delete(ev.namespace);
+      on.synced(ev.namespace);
+    } else if (ev.type === 'error') {
       if (ev.initial) failedAtStart.add(ev.namespace);
       const msg = describe(ev.error, api, context, cfg);
       if (ev.initial && (isFatalAtStart(ev.error) || failedAtStart.size === total)) return msg;
@@ -469,6 +619,7 @@ async function follow(
         reported.set(ev.namespace, msg);
       }
     }
+    on.after();
   }
   return undefined;
 }

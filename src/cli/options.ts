@@ -224,6 +224,13 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'Pick an app.kubernetes.io/instance label value from a list (needs a terminal).',
   },
   {
+    long: 'quiet',
+    kind: 'bool',
+    default: 'false',
+    description:
+      'No summary line at the end of --no-follow and --until (containers, lines, failed streams, exit codes); --only-log-lines also drops it.',
+  },
+  {
     long: 'sanitize',
     kind: 'bool',
     default: 'false',
@@ -304,6 +311,20 @@ export const OPTIONS: readonly OptionDef[] = [
     default: 'Local',
     arg: 'zone',
     description: 'Time zone for --timestamps: an IANA name (Asia/Tokyo), UTC or Local.',
+  },
+  {
+    long: 'until',
+    kind: 'enum',
+    choices: ['done'],
+    arg: 'condition',
+    description:
+      'done: follow until every matched pod is over (phase Succeeded or Failed; a job/<name> query: until the Job completes or fails, through its retries), then exit: 0 if all exited 0, 5 otherwise.',
+  },
+  {
+    long: 'until-timeout',
+    kind: 'string',
+    arg: 'duration',
+    description: 'With --until: give up after this long (Go duration, e.g. 10m) and exit 6.',
   },
   {
     long: 'verbosity',

@@ -257,6 +257,23 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
   const waitMs = waitText === undefined ? undefined : duration('wait', waitText);
   if (waitMs !== undefined && waitMs <= 0)
     throw new UserError(`invalid value "${waitText}" for --wait: must be greater than 0`, EXIT.usage);
+  const untilText = str('until');
+  const until = untilText === undefined ? undefined : oneOf('until', untilText, ['done'] as const);
+  if (until !== undefined && !follow)
+    throw new UserError(
+      '--until follows the pods until they are over: it cannot be used with --no-follow',
+      EXIT.usage,
+    );
+  const untilTimeoutText = str('until-timeout');
+  if (untilTimeoutText !== undefined && until === undefined)
+    throw new UserError('--until-timeout needs --until done', EXIT.usage);
+  const untilTimeoutMs =
+    untilTimeoutText === undefined ? undefined : duration('until-timeout', untilTimeoutText);
+  if (untilTimeoutMs !== undefined && untilTimeoutMs <= 0)
+    throw new UserError(
+      `invalid value "${untilTimeoutText}" for --until-timeout: must be greater than 0`,
+      EXIT.usage,
+    );
   return {
     queryText: hasQuery ? query : undefined,
     podFilter: {
@@ -329,6 +346,9 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     verbosity: int('verbosity', 0),
     allowEmpty: bool('allow-empty', false),
     waitMs,
+    until,
+    untilTimeoutMs,
+    quiet: bool('quiet', false),
   };
 }
 

@@ -77,6 +77,12 @@ export interface Config {
   readonly allowEmpty: boolean;
   /** --wait: how long to wait for a first matching pod, in milliseconds. */
   readonly waitMs: number | undefined;
+  /** --until done: follow until every matched pod (or the Job) is over, then exit. */
+  readonly until: 'done' | undefined;
+  /** --until-timeout in milliseconds. */
+  readonly untilTimeoutMs: number | undefined;
+  /** --quiet: no summary line. */
+  readonly quiet: boolean;
 }
 
 /** What the command line asks for: a run, or something that prints and exits. */

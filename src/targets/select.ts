@@ -38,6 +38,13 @@ function matches(re: Matcher, s: string): boolean {
   return re.test(s);
 }
 
+/** -c matches the container name and no -E pattern does. */
+export function containerSelected(name: string, f: ContainerFilter): boolean {
+  if (!matches(f.container, name)) return false;
+  for (const re of f.excludeContainer) if (matches(re, name)) return false;
+  return true;
+}
+
 /** The pod query (unanchored) matches the pod name and no --exclude-pod pattern does. */
 export function podMatches(pod: Pod, f: PodFilter): boolean {
   const name = pod.metadata.name;
@@ -133,9 +140,8 @@ export class TargetSet {
   #visitAll(pod: Pod, statuses: ContainerStatus[] | undefined, kind: ContainerKind, out: Target[]): void {
     if (!statuses) return;
     const cf = this.#containers;
-    next: for (const s of statuses) {
-      if (!matches(cf.container, s.name)) continue;
-      for (const re of cf.excludeContainer) if (matches(re, s.name)) continue next;
+    for (const s of statuses) {
+      if (!containerSelected(s.name, cf)) continue;
       const t = this.#observe(pod, s, kind);
       if (t) out.push(t);
     }

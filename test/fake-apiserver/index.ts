@@ -164,6 +164,19 @@ export interface FakeApiServer {
 
   createWorkload(kind: WorkloadKind, o: CreateWorkloadOptions): KubeObject;
   deleteWorkload(kind: WorkloadKind, namespace: string, name: string): void;
+  /** Any change to a workload (e.g. a Job's status conditions): `fn` edits a copy; resourceVersion bumps. */
+  updateWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    fn: (o: KubeObject) => void,
+  ): KubeObject;
+  /** A Job ends: status.conditions Complete (or Failed with `reason`), active 0, succeeded/failed counts. */
+  finishJob(
+    namespace: string,
+    name: string,
+    o: { failed?: boolean; reason?: string; succeeded?: number; failedPods?: number },
+  ): KubeObject;
 
   stats(): FakeApiServerStats;
   requests: RequestRecord[];
@@ -430,6 +443,40 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     },
     deleteWorkload(kind, ns, name) {
       st.workloads.delete(`${resourceOf(kind).resource}/${ns}/${name}`);
+    },
+    updateWorkload(kind, ns, name, fn) {
+      const key = `${resourceOf(kind).resource}/${ns}/${name}`;
+      const obj = st.workloads.get(key);
+      if (!obj) throw new Error(`fake-apiserver: ${kind} ${ns}/${name} not found`);
+      const next = structuredClone(obj);
+      fn(next);
+      next.metadata.resourceVersion = String(st.store.nextRv());
+      st.workloads.set(key, next);
+      return structuredClone(next);
+    },
+    finishJob(ns, name, o) {
+      return server.updateWorkload('Job', ns, name, (job) => {
+        const now = rfc3339();
+        const status = (job['status'] ?? {}) as Record<string, unknown>;
+        const type = o.failed ? 'Failed' : 'Complete';
+        job['status'] = {
+          ...status,
+          active: 0,
+          ...(o.succeeded === undefined ? {} : { succeeded: o.succeeded }),
+          ...(o.failedPods === undefined ? {} : { failed: o.failedPods }),
+          ...(o.failed ? {} : { completionTime: now }),
+          conditions: [
+            {
+              type,
+              status: 'True',
+              lastProbeTime: now,
+              lastTransitionTime: now,
+              ...(o.reason === undefined ? {} : { reason: o.reason }),
+              ...(o.failed ? { message: 'Job has reached the specified backoff limit' } : {}),
+            },
+          ],
+        };
+      });
     },
 
     stats() {

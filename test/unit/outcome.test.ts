@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { humanMs, nothingMatchedLine, type Search } from '../../src/outcome.ts';
+import { type ExitSeen, humanMs, nothingMatchedLine, type Search, summaryLine } from '../../src/outcome.ts';
 
 const base: Search = {
   query: 'web',
@@ -61,4 +61,36 @@ describe('humanMs', () => {
   ] as const) {
     it(`${ms} → ${want}`, () => assert.equal(humanMs(ms), want));
   }
+});
+
+describe('summaryLine', () => {
+  const exit = (pod: string, exitCode: number): ExitSeen => ({ pod, container: 'app', exitCode });
+  const cases: [string, Parameters<typeof summaryLine>[0], string][] = [
+    [
+      'nothing ended',
+      { containers: 1, lines: 1, failedStreams: 0, exits: [] },
+      'kstern: 1 container, 1 line, 0 failed streams',
+    ],
+    [
+      'exit codes listed',
+      { containers: 2, lines: 40, failedStreams: 1, exits: [exit('a', 0), exit('b', 137)] },
+      'kstern: 2 containers, 40 lines, 1 failed stream; exit codes: a/app 0, b/app 137',
+    ],
+    [
+      'a Job',
+      { containers: 1, lines: 3, failedStreams: 0, exits: [exit('j-1', 1)], job: 'job/e2e failed' },
+      'kstern: 1 container, 3 lines, 0 failed streams; exit codes: j-1/app 1; job/e2e failed',
+    ],
+    [
+      'many: counted by code, the non-zero ones named',
+      {
+        containers: 10,
+        lines: 0,
+        failedStreams: 0,
+        exits: [...Array.from({ length: 9 }, (_, i) => exit(`p${i}`, 0)), exit('bad', 2)],
+      },
+      'kstern: 10 containers, 0 lines, 0 failed streams; exit codes: 0 ×9, 2 ×1 (non-zero: bad/app 2)',
+    ],
+  ];
+  for (const [name, s, want] of cases) it(name, () => assert.equal(summaryLine(s), want));
 });

@@ -26,7 +26,7 @@ describe('container notices', () => {
         app: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.example/app:nope"' },
       },
     });
-    const k = runKstern(['--kubeconfig', kc, 'imagepull-pod', '--no-follow']);
+    const k = runKstern(['--kubeconfig', kc, 'imagepull-pod', '--no-follow', '--quiet']);
     assert.equal(await k.done, EXIT.error);
     assert.equal(k.stdout(), '');
     assert.equal(
@@ -45,7 +45,7 @@ describe('container notices', () => {
       containers: ['app'],
       waiting: { app: 'ContainerCreating' },
     });
-    const k = runKstern(['--kubeconfig', kc, 'creating-1', '--no-follow']);
+    const k = runKstern(['--kubeconfig', kc, 'creating-1', '--no-follow', '--quiet']);
     assert.equal(await k.done, EXIT.error);
     assert.equal(k.stderr(), '! creating-1 › app waiting: ContainerCreating\n');
   });
@@ -88,7 +88,7 @@ describe('container notices', () => {
       containers: ['app'],
       waiting: { app: { reason: 'CreateContainerConfigError', message: 'secret "db" not found' } },
     });
-    const k = runKstern(['--kubeconfig', kc, 'cfg-err', '--no-follow', '--color', 'always', '-A']);
+    const k = runKstern(['--kubeconfig', kc, 'cfg-err', '--no-follow', '--color', 'always', '-A', '--quiet']);
     await k.done;
     const { colorsFor, DEFAULT_PALETTE, sgrWrap } = await import('../../../src/output/colors.ts');
     const c = colorsFor('cfg-err', 'app', DEFAULT_PALETTE, false);
