@@ -218,7 +218,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
   const waitingWanted = cfg.containerFilter.states.size === 0 || cfg.containerFilter.states.has('waiting');
   const targets = new TargetSet(cfg.podFilter, cfg.containerFilter, (pod, before, now) => {
     const notices = containerNotices(before, now);
-    if (!cfg.follow && waitingWanted && waitsToStart(now)) {
+    if (!cfg.follow && !cfg.previous && waitingWanted && waitsToStart(now)) {
       waitingToStart++;
       // Even a plain ContainerCreating is said here: it is why this container prints nothing.
       const w = now.state?.waiting;
@@ -253,6 +253,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       sinceTime: cfg.sinceTime,
       tailLines: cfg.tail >= 0 ? cfg.tail : undefined,
       maxAttemptsNoFollow: 5,
+      previous: cfg.previous,
       // Capped at 10 s so a returning server is picked up quickly; the shared budget below prevents storms.
       backoff: { initialMs: 250, maxMs: 10_000 },
       random: Math.random,
@@ -425,7 +426,13 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         await sleep(Math.min(1000, left), root.signal);
       }
       if (pods.length === 0 && !root.signal.aborted) code = await nothingMatched(cfg.waitMs);
-      for (const pod of pods) for (const t of targets.visit(pod)) startTail(t);
+      for (const pod of pods) {
+        for (const t of targets.visit(pod)) {
+          // --previous: a container that never restarted has no previous instance; said, not an error.
+          if (cfg.previous && !hasPrevious(t)) p.notice(t, 'has no previous instance: it never restarted');
+          else startTail(t);
+        }
+      }
       await tails.drain();
     } else {
       // Never silent: a query that matches nothing is said after a few seconds (and ends the run at --wait).
@@ -514,6 +521,17 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     );
   }
   return failed || tails.failures > 0 || waitingToStart > 0 ? EXIT.error : code;
+}
+
+/** Whether the target's container has a terminated instance before the current one (kubectl logs -p). */
+function hasPrevious(t: Target): boolean {
+  const st = t.podObject.status;
+  const s = [
+    ...(st?.initContainerStatuses ?? []),
+    ...(st?.containerStatuses ?? []),
+    ...(st?.ephemeralContainerStatuses ?? []),
+  ].find((x) => x.name === t.container);
+  return Boolean(s?.lastState?.terminated?.containerID);
 }
 
 /** The formatter, counting the log lines it prints (a filtered-out line is not printed). */

@@ -217,6 +217,13 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'SGR sequences for pod names, comma-separated (e.g. 91,92,93 or 38;2;255;97;136).',
   },
   {
+    long: 'previous',
+    kind: 'bool',
+    default: 'false',
+    description:
+      'Print the log of the last terminated instance of each matched container (the crash before a restart), then exit; a container that never restarted is said once on stderr. Long form only: -p is --prompt.',
+  },
+  {
     long: 'prompt',
     short: 'p',
     kind: 'bool',

@@ -99,6 +99,7 @@ export function preprocessArgv(argv: readonly string[]): string[] {
 function oneOf<T extends string>(name: string, value: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
   const list = choices.map((c) => `'${c}'`);
+  if (list.length === 1) throw new UserError(`${name} should be ${list[0]}`, EXIT.usage);
   const last = list.pop();
   throw new UserError(`${name} should be one of ${list.join(', ')}, or ${last}`, EXIT.usage);
 }
@@ -219,7 +220,9 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
       EXIT.usage,
     );
   }
-  const follow = bool('no-follow', true);
+  const previous = bool('previous', false);
+  // --previous reads instances that have ended: their logs are complete, so there is nothing to follow.
+  const follow = bool('no-follow', true) && !previous;
   const tail = int('tail', -1);
   if (!follow && tail === 0) throw new UserError('--no-follow cannot be used with --tail=0', EXIT.usage);
   const conditionText = str('condition');
@@ -261,7 +264,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
   const until = untilText === undefined ? undefined : oneOf('until', untilText, ['done'] as const);
   if (until !== undefined && !follow)
     throw new UserError(
-      '--until follows the pods until they are over: it cannot be used with --no-follow',
+      `--until follows the pods until they are over: it cannot be used with ${previous ? '--previous' : '--no-follow'}`,
       EXIT.usage,
     );
   const untilTimeoutText = str('until-timeout');
@@ -348,6 +351,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     waitMs,
     until,
     untilTimeoutMs,
+    previous,
     quiet: bool('quiet', false),
   };
 }

@@ -81,6 +81,8 @@ export interface Config {
   readonly until: 'done' | undefined;
   /** --until-timeout in milliseconds. */
   readonly untilTimeoutMs: number | undefined;
+  /** --previous: read the last terminated instance of each container (implies --no-follow). */
+  readonly previous: boolean;
   /** --quiet: no summary line. */
   readonly quiet: boolean;
 }

@@ -45,6 +45,8 @@ export interface TailContext {
   tailLines: number | undefined;
   /** Without --follow, how many attempts a target gets before it counts as failed. */
   maxAttemptsNoFollow: number;
+  /** --previous: read the container's last terminated instance (previous=true), not the current one. */
+  previous?: boolean;
   backoff: Backoff;
   random: () => number;
   /** A diagnostic line for stderr. */
@@ -160,7 +162,8 @@ export async function tailTarget(
       follow: ctx.follow && m !== 'previous',
       timestamps: true,
     };
-    if (m === 'previous') opts.previous = true;
+    // --previous: every attempt reads the last terminated instance.
+    if (m === 'previous' || ctx.previous === true) opts.previous = true;
     const since = m === 'first' ? undefined : emitter.sinceTime();
     if (since !== undefined) {
       opts.sinceTime = since;

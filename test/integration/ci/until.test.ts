@@ -138,7 +138,7 @@ describe('--until done', () => {
         /^Error: --until follows .* cannot be used with --no-follow$/m,
       ],
       [['x', '--until-timeout', '1m'], /^Error: --until-timeout needs --until done$/m],
-      [['x', '--until', 'forever'], /^Error: until should be one of/],
+      [['x', '--until', 'forever'], /^Error: until should be 'done'$/m],
     ] as const) {
       const k = runKstern(['--kubeconfig', kc, ...args]);
       assert.equal(await k.done, EXIT.usage);
