@@ -25,6 +25,7 @@ import { Writer } from './output/writer.ts';
 import { runStdin } from './stdin.ts';
 import { TailManager } from './tail/manager.ts';
 import { StallMonitor, TokenBucket } from './tail/stall.ts';
+import { targetName } from './tail/tailer.ts';
 import { conditionMatches } from './targets/condition.ts';
 import { containerNotices, noticeText, waitsToStart } from './targets/notices.ts';
 import { containerSelected, podMatches, TargetSet } from './targets/select.ts';
@@ -238,7 +239,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         exits.set(key, { pod: pod.metadata.name, container: now.name, exitCode: ended.exitCode });
     }
   });
-  let queueNoted = false;
+  let queueTimer: NodeJS.Timeout | undefined;
   const tails = new TailManager(
     {
       api,
@@ -268,12 +269,20 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     root.signal,
     {
       maxConcurrent: cfg.maxLogRequests,
-      onQueued: (waiting) => {
-        if (queueNoted || !cfg.follow) return;
-        queueNoted = true;
-        report(
-          `kstern: ${cfg.maxLogRequests} log streams are open (--max-log-requests); ${waiting === 1 ? 'another waits' : 'others wait'} for a free slot`,
-        );
+      // Never starve silently: once a burst of new containers has queued, the real numbers (and with
+      // --verbosity, which containers wait).
+      onQueued: () => {
+        if (!cfg.follow || queueTimer !== undefined) return;
+        queueTimer = setTimeout(() => {
+          queueTimer = undefined;
+          const waiting = tails.waiting;
+          if (waiting === 0 || root.signal.aborted) return;
+          report(
+            `kstern: ${tails.size} of ${tails.size + waiting} containers streaming; ${waiting} waiting: raise --max-log-requests`,
+          );
+          if (cfg.verbosity > 0)
+            report(`kstern: waiting for a free stream: ${tails.queued().map(targetName).join(', ')}`);
+        }, 250);
       },
     },
   );
@@ -498,6 +507,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     else if (!root.signal.aborted) throw e;
   } finally {
     for (const t of timers) clearTimeout(t);
+    clearTimeout(queueTimer);
     await Promise.all(pending);
     root.abort(root.signal.reason ?? 'done');
     await tails.drain();

@@ -170,10 +170,10 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'max-log-requests',
     kind: 'int',
-    default: '50 (5 with --no-follow)',
+    default: '1000 (5 with --no-follow)',
     arg: 'n',
     description:
-      'Most log streams open at once. Streams beyond it wait in a queue (kstern says so once) rather than ending the run.',
+      'Most log streams open at once. Streams beyond it wait in a queue rather than ending the run; kstern says how many stream and how many wait (which ones with --verbosity).',
   },
   {
     long: 'namespace',

@@ -252,7 +252,9 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
   const highlight = list('highlight');
   for (const r of highlight) compileUserRegex(r, 'for highlight filter');
   const maxLineBytes = byteSize('max-line-bytes', str('max-line-bytes') ?? '8Mi');
-  const maxLogRequests = int('max-log-requests', follow ? 50 : 5);
+  // Follow streams never end on their own, so a low cap would starve containers: 1000 (HTTP/2 streams
+  // are cheap; the transport opens another connection past the server's stream limit). --no-follow: 5.
+  const maxLogRequests = int('max-log-requests', follow ? 1000 : 5);
   if (maxLogRequests < 1) throw new UserError('--max-log-requests must be at least 1', EXIT.usage);
   const since = sinceText === undefined ? undefined : duration('since', sinceText);
   const timestamps = str('timestamps');

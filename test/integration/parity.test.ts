@@ -319,12 +319,17 @@ describe('run modes', () => {
     srv.createPod({ namespace: 'shop', name: 'queue-2', containers: ['a'] });
     srv.createPod({ namespace: 'shop', name: 'queue-3', containers: ['a'] });
     const k = runKstern(['--kubeconfig', kc, 'queue', '--max-log-requests', '2'], { homeDir: dir });
-    await k.waitStderr((s) => s.includes('for a free slot'), 'the queue message');
+    await k.waitStderr((s) => s.includes('raise --max-log-requests'), 'the queue message');
+    assert.match(
+      k.stderr(),
+      /^kstern: 2 of 3 containers streaming; 1 waiting: raise --max-log-requests$/m,
+      'the real numbers',
+    );
     await k.waitStderr((s) => (s.match(/^\+ /gm) ?? []).length === 2, 'two attached');
     const first = k.stderr().match(/^\+ (queue-\d)/m)![1]!;
     srv.deletePod('shop', first);
     await k.waitStderr((s) => (s.match(/^\+ /gm) ?? []).length === 3, 'the third attaches when a slot frees');
-    assert.equal((k.stderr().match(/free slot/g) ?? []).length, 1, 'said once');
+    assert.equal((k.stderr().match(/raise --max-log-requests/g) ?? []).length, 1, 'said once');
     k.kill('SIGTERM');
     assert.equal(await k.done, 143);
   });
