@@ -71,6 +71,8 @@ export interface Summary {
   lines: number;
   /** Streams that could not be read to their end. */
   failedStreams: number;
+  /** --no-follow: containers that wait to start (nothing to read). */
+  waitingToStart?: number;
   exits: readonly ExitSeen[];
   /** For a Job query under --until: `job/<name> <Complete|Failed|…>`. */
   job?: string | undefined;
@@ -86,6 +88,7 @@ export function summaryLine(s: Summary): string {
     plural(s.lines, 'line'),
     plural(s.failedStreams, 'failed stream'),
   ];
+  if (s.waitingToStart) parts.push(`${s.waitingToStart} waiting to start`);
   let exits = '';
   if (s.exits.length > 0 && s.exits.length <= MAX_LISTED) {
     exits = `; exit codes: ${s.exits.map((e) => `${e.pod}/${e.container} ${e.exitCode}`).join(', ')}`;

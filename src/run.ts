@@ -525,6 +525,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         containers: tailed.size,
         lines: printed,
         failedStreams: tails.failures,
+        waitingToStart,
         exits: [...exits.values()],
         job: jobSummary,
       }),

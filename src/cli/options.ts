@@ -187,7 +187,8 @@ export const OPTIONS: readonly OptionDef[] = [
     long: 'no-follow',
     kind: 'bool',
     default: 'false',
-    description: 'Print the logs there are and exit (0 if every stream was read to its end, 1 otherwise).',
+    description:
+      'Print the logs there are and exit: 0 if every stream was read to its end, 1 if one failed, 3 if nothing matched (see Exit codes).',
   },
   {
     long: 'node',

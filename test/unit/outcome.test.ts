@@ -77,6 +77,11 @@ describe('summaryLine', () => {
       'kstern: 2 containers, 40 lines, 1 failed stream; exit codes: a/app 0, b/app 137',
     ],
     [
+      'containers waiting to start (--no-follow)',
+      { containers: 0, lines: 0, failedStreams: 0, waitingToStart: 2, exits: [] },
+      'kstern: 0 containers, 0 lines, 0 failed streams, 2 waiting to start',
+    ],
+    [
       'a Job',
       { containers: 1, lines: 3, failedStreams: 0, exits: [exit('j-1', 1)], job: 'job/e2e failed' },
       'kstern: 1 container, 3 lines, 0 failed streams; exit codes: j-1/app 1; job/e2e failed',
