@@ -34,6 +34,7 @@ import {
   type JobState,
   jobPodsFinished,
   jobState,
+  podOver,
   type UntilVerdict,
   untilVerdict,
 } from './targets/until.ts';
@@ -480,7 +481,9 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
             }
           },
           delete(pod) {
-            live.delete(podId(pod));
+            // A pod deleted once over (a Job's TTL) still counts for --until; one deleted before is gone.
+            if (isMatch(pod) && podOver(pod)) live.set(podId(pod), pod);
+            else live.delete(podId(pod));
             targets.forget(pod);
             tails.podDeleted(pod);
           },

@@ -111,6 +111,19 @@ describe('--until done', () => {
     assert.doesNotMatch(k.stderr(), /^[+-] /m);
   });
 
+  it('a pod deleted right after it ended still counts: exit with its verdict', async () => {
+    srv.createPod({ namespace: 'ci', name: 'oneoff-1', containers: ['app'] });
+    srv.createPod({ namespace: 'ci', name: 'oneoff-2', containers: ['app'] });
+    srv.appendLog('ci', 'oneoff-1', 'app', 'one');
+    srv.appendLog('ci', 'oneoff-2', 'app', 'two');
+    const k = runKstern(['--kubeconfig', kc, '^oneoff-', '--until', 'done'], { delays });
+    await k.waitStdout((s) => s.split('\n').length === 3, 'both lines');
+    srv.terminateContainer('ci', 'oneoff-1', 'app', 4);
+    srv.deletePod('ci', 'oneoff-1');
+    srv.terminateContainer('ci', 'oneoff-2', 'app', 0);
+    assert.equal(await k.done, EXIT.containerFailed);
+  });
+
   it('--until-timeout: exit 6, with a line saying so and the summary', async () => {
     srv.createPod({ namespace: 'ci', name: 'forever-1', containers: ['app'] });
     srv.appendLog('ci', 'forever-1', 'app', 'still here');
