@@ -218,7 +218,10 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
   // Containers that wait to start with --no-follow: no log to read, so not a clean run (kubectl exits 1).
   let waitingToStart = 0;
   const waitingWanted = cfg.containerFilter.states.size === 0 || cfg.containerFilter.states.has('waiting');
+  // Containers seen for the first time in the current pod event (`<pod uid>/<container>`).
+  const firstSight = new Set<string>();
   const targets = new TargetSet(cfg.podFilter, cfg.containerFilter, (pod, before, now) => {
+    if (before === undefined) firstSight.add(`${pod.metadata.uid ?? ''}/${now.name}`);
     const notices = containerNotices(before, now);
     if (!cfg.follow && !cfg.previous && waitingWanted && waitsToStart(now)) {
       waitingToStart++;
@@ -290,6 +293,13 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
   const startTail = (t: Target) => {
     tailed.add(t.key);
     tails.start(t);
+  };
+  // Attached after a crash-restart with a --tail/--since window: the previous instance's window first.
+  const windowed = cfg.tail >= 0 || cfg.sinceMs !== undefined || cfg.sinceTime !== undefined;
+  const withPrevious = (t: Target): Target => {
+    if (!windowed || !firstSight.has(`${t.podUid}/${t.container}`)) return t;
+    const last = previousInstanceId(t);
+    return last !== undefined && last !== t.containerId ? { ...t, previousFirst: true } : t;
   };
   const wanted = (pod: Pod) => cfg.condition === undefined || conditionMatches(pod, cfg.condition);
   // What the run has seen, for the line that says nothing matched.
@@ -473,7 +483,8 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
               live.set(podId(pod), pod);
             } else live.delete(podId(pod));
             if (wanted(pod)) {
-              for (const t of targets.visit(pod)) startTail(t);
+              firstSight.clear();
+              for (const t of targets.visit(pod)) startTail(withPrevious(t));
             } else {
               // --condition no longer holds: stop its tails; it is tailed again when it matches again.
               targets.forget(pod);
@@ -537,15 +548,19 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
   return failed || tails.failures > 0 || waitingToStart > 0 ? EXIT.error : code;
 }
 
-/** Whether the target's container has a terminated instance before the current one (kubectl logs -p). */
-function hasPrevious(t: Target): boolean {
+/** The id of the container's terminated instance before the current one (kubectl logs -p reads it). */
+function previousInstanceId(t: Target): string | undefined {
   const st = t.podObject.status;
   const s = [
     ...(st?.initContainerStatuses ?? []),
     ...(st?.containerStatuses ?? []),
     ...(st?.ephemeralContainerStatuses ?? []),
   ].find((x) => x.name === t.container);
-  return Boolean(s?.lastState?.terminated?.containerID);
+  return s?.lastState?.terminated?.containerID || undefined;
+}
+
+function hasPrevious(t: Target): boolean {
+  return previousInstanceId(t) !== undefined;
 }
 
 /** The formatter, counting the log lines it prints (a filtered-out line is not printed). */

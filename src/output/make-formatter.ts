@@ -104,6 +104,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
         Annotations: t.podObject.metadata.annotations ?? null,
         PodColor: { params: c.pod },
         ContainerColor: { params: c.container },
+        ...(l.previous === true ? { Previous: true } : {}),
       };
       let s: string;
       try {
@@ -125,6 +126,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
       containerName: t.container,
       labels: t.podObject.metadata.labels ?? null,
       annotations: t.podObject.metadata.annotations ?? null,
+      ...(l.previous === true ? { previous: true } : {}),
     };
     switch (cfg.output) {
       case 'json':

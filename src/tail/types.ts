@@ -7,4 +7,6 @@ export interface LogLine {
   timestamp: string;
   /** The content, without the timestamp and the line ending; bytes as sent (may be invalid UTF-8). */
   content: Buffer;
+  /** A line of the container's previous (terminated) instance, printed before the current one's on attach. */
+  previous?: boolean;
 }

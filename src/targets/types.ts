@@ -16,6 +16,11 @@ export interface Target {
   readonly containerId: string;
   /** The pod object as last seen when this target was created (labels, node name, ...). */
   readonly podObject: Pod;
+  /**
+   * Follow mode, attached after a crash-restart (with --tail or --since): the window of the previous
+   * instance's log is printed first, its lines marked `previous`.
+   */
+  readonly previousFirst?: boolean;
 }
 
 /** A compiled name pattern (RegExp or a linear-time UserRegex). */

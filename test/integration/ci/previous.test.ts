@@ -50,6 +50,52 @@ describe('--previous', () => {
     assert.deepEqual(k.lines(), ['looping-1 app out of memory soon']);
   });
 
+  it("follow mode, attached after a crash, with --tail: the dead instance's last lines first, marked in JSON", async () => {
+    srv.createPod({ namespace: 'ci', name: 'crashed-1', containers: ['app'] });
+    srv.appendLog('ci', 'crashed-1', 'app', ['old 1', 'old 2', 'old 3: fatal error']);
+    srv.restartContainer('ci', 'crashed-1', 'app', 1);
+    srv.appendLog('ci', 'crashed-1', 'app', ['new 1', 'new 2']);
+    const k = runKstern(['--kubeconfig', kc, 'crashed-1', '--tail', '2', '-o', 'json']);
+    await k.waitStdout((s) => s.includes('new 2'), 'the current lines');
+    srv.appendLog('ci', 'crashed-1', 'app', 'new 3');
+    await k.waitStdout((s) => s.includes('new 3'), 'a live line');
+    k.kill('SIGINT');
+    await k.done;
+    const got = k.lines().map((l) => JSON.parse(l) as { message: string; previous?: boolean });
+    assert.deepEqual(
+      got.map((l) => [l.message, l.previous ?? false]),
+      [
+        ['old 2', true],
+        ['old 3: fatal error', true],
+        ['new 1', false],
+        ['new 2', false],
+        ['new 3', false],
+      ],
+    );
+    assert.match(k.lines()[0]!, /,"annotations":null,"previous":true\}$/);
+  });
+
+  it("follow mode: .Previous in templates; without --tail or --since, stern's behaviour (current instance only)", async () => {
+    const tpl = ['--template', '{{if .Previous}}[previous] {{end}}{{.Message}}'];
+    const k = runKstern(['--kubeconfig', kc, 'crashed-1', '--since', '1h', ...tpl]);
+    await k.waitStdout((s) => s.includes('new 3'), 'the current lines');
+    k.kill('SIGINT');
+    await k.done;
+    assert.deepEqual(k.lines(), [
+      '[previous] old 1',
+      '[previous] old 2',
+      '[previous] old 3: fatal error',
+      'new 1',
+      'new 2',
+      'new 3',
+    ]);
+    const all = runKstern(['--kubeconfig', kc, 'crashed-1', ...tpl]);
+    await all.waitStdout((s) => s.includes('new 3'), 'the current lines');
+    all.kill('SIGINT');
+    await all.done;
+    assert.deepEqual(all.lines(), ['new 1', 'new 2', 'new 3']);
+  });
+
   it('--previous with --until is a usage error', async () => {
     const k = runKstern(['--kubeconfig', kc, 'x', '--previous', '--until', 'done']);
     assert.equal(await k.done, EXIT.usage);
