@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { promptForInstance } from './cli/prompt.ts';
 import type { Config } from './config/config.ts';
 import { sinceSecondsFor } from './config/duration.ts';
-import { apiPathFor } from './config/kind.ts';
 import { resolveKubeconfig } from './config/kubeconfig.ts';
 import type { Deps } from './deps.ts';
 import { UserError } from './errors.ts';
@@ -30,14 +29,8 @@ import { conditionMatches } from './targets/condition.ts';
 import { containerNotices, noticeText, waitsToStart } from './targets/notices.ts';
 import { containerSelected, podMatches, TargetSet } from './targets/select.ts';
 import type { Target } from './targets/types.ts';
-import {
-  type JobState,
-  jobPodsFinished,
-  jobState,
-  podOver,
-  type UntilVerdict,
-  untilVerdict,
-} from './targets/until.ts';
+import { podOver } from './targets/until.ts';
+import { UntilRun } from './until-run.ts';
 import { mergeAsync } from './util/merge.ts';
 import { sleep } from './util/sleep.ts';
 
@@ -339,73 +332,31 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         if (!root.signal.aborted) pending.push(fn().catch(() => {}));
       }, ms),
     );
+  let until: UntilRun | undefined;
   const live = new Map<string, Pod>();
   const synced = new Set<string | undefined>();
-  let jobSummary: string | undefined;
-  /** --until done: decides after each watch event (and each look at the Job) whether the run is over. */
-  const untilRun = () => {
-    const watch = new AbortController();
-    const total = groups.reduce((n, g) => n + g.namespaces.length, 0);
-    const jobQuery = cfg.resource?.kind === 'job' ? cfg.resource.name : undefined;
-    let job: { state: JobState; podsFinished: number } | undefined;
-    const selected = (name: string) => containerSelected(name, cfg.containerFilter);
-    let emptySaid = false;
-    let poller: NodeJS.Timeout | undefined;
-    const u = {
-      watch,
-      verdict: { over: false } as UntilVerdict,
-      check() {
-        if (u.verdict.over || watch.signal.aborted) return;
-        const allSynced = synced.size >= total;
-        if (allSynced && matched.size === 0 && cfg.waitMs === undefined) {
-          // Nothing to follow: said at once (--wait gives a pod time to appear).
-          if (emptySaid) return;
-          emptySaid = true;
-          pending.push(
-            nothingMatched().then((c) => {
-              code = c;
-              watch.abort('nothing matched');
-            }),
-          );
-          return;
-        }
-        const v = untilVerdict(
-          {
-            synced: allSynced,
-            pods: [...live.values()],
-            seen: matched.size,
-            job: jobQuery === undefined ? undefined : (job ?? { state: 'running', podsFinished: 0 }),
-          },
-          selected,
-        );
-        if (!v.over) return;
-        u.verdict = v;
-        if (jobQuery !== undefined) jobSummary = `job/${jobQuery} ${v.failed ? 'failed' : 'complete'}`;
-        watch.abort('until done');
-      },
-      stop() {
-        clearTimeout(poller);
-      },
-    };
-    // A Job query: the Job's own status decides; looked at now and every few seconds.
+  /** --until done: the run is over when every matched pod (or the Job) is; bounded by --until-timeout. */
+  const untilRun = (): UntilRun => {
     const jobNs = groups[0]?.namespaces[0];
-    if (jobQuery !== undefined && jobNs !== undefined) {
-      const look = async () => {
-        try {
-          const j = await api.getJSON<Parameters<typeof jobState>[0]>(
-            apiPathFor('job', jobNs, jobQuery),
-            root.signal,
-          );
-          job = { state: jobState(j), podsFinished: jobPodsFinished(j) };
-          u.check();
-        } catch {
-          // Looked at again below; until then the Job counts as running.
-        }
-        if (!u.verdict.over && !root.signal.aborted && !watch.signal.aborted)
-          poller = setTimeout(() => pending.push(look()), deps.delays?.jobPollMs ?? 2000);
-      };
-      pending.push(look());
-    }
+    const u = new UntilRun({
+      api,
+      signal: root.signal,
+      job:
+        cfg.resource?.kind === 'job' && jobNs !== undefined
+          ? { namespace: jobNs, name: cfg.resource.name }
+          : undefined,
+      namespaces: groups.reduce((n, g) => n + g.namespaces.length, 0),
+      waitGiven: cfg.waitMs !== undefined,
+      selected: (name) => containerSelected(name, cfg.containerFilter),
+      facts: () => ({ synced: synced.size, matched: matched.size, live: [...live.values()] }),
+      onNothingMatched: () =>
+        pending.push(
+          nothingMatched().then((c) => {
+            code = c;
+          }),
+        ),
+      jobPollMs: deps.delays?.jobPollMs ?? 2000,
+    });
     if (cfg.untilTimeoutMs !== undefined) {
       const ms = cfg.untilTimeoutMs;
       after(ms, async () => {
@@ -470,7 +421,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
           root.abort('nothing matched');
         });
       }
-      const until = cfg.until === undefined ? undefined : untilRun();
+      until = cfg.until === undefined ? undefined : untilRun();
       fatal = await follow(
         api,
         cfg,
@@ -514,12 +465,12 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         await tails.drain();
         if (code === EXIT.ok && until.verdict.failed) code = EXIT.containerFailed;
       }
-      until?.stop();
     }
   } catch (e) {
     if (e instanceof KubeError && !root.signal.aborted) fatal = describe(e, api, kube.contextName, cfg);
     else if (!root.signal.aborted) throw e;
   } finally {
+    await until?.stop();
     for (const t of timers) clearTimeout(t);
     clearTimeout(queueTimer);
     await Promise.all(pending);
@@ -541,7 +492,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         failedStreams: tails.failures,
         waitingToStart,
         exits: [...exits.values()],
-        job: jobSummary,
+        job: until?.jobSummary,
       }),
     );
   }
