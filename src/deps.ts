@@ -31,6 +31,8 @@ export interface Deps {
     nothingMatchedMs?: number;
     /** --until done on a Job: how often the Job's status is looked at (default 2000 ms). */
     jobPollMs?: number;
+    /** --events in follow mode: how often the events are listed (default 2000 ms). */
+    eventsPollMs?: number;
   };
 }
 

@@ -6,6 +6,7 @@ import { sinceSecondsFor } from './config/duration.ts';
 import { resolveKubeconfig } from './config/kubeconfig.ts';
 import type { Deps } from './deps.ts';
 import { UserError } from './errors.ts';
+import { EventWatch } from './events.ts';
 import { EXIT, SIGNAL_EXIT } from './exit-codes.ts';
 import { type KubeApi, KubeError } from './kube/api.ts';
 import { watchPods } from './kube/pod-watcher.ts';
@@ -14,8 +15,16 @@ import type { Pod } from './kube/types.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
 import { type ExitSeen, humanMs, nothingMatchedLine, type Search, summaryLine } from './outcome.ts';
 import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
-import { type DefaultFormatOptions, defaultFormatter, type Formatter, noticeLine } from './output/format.ts';
+import {
+  type DefaultFormatOptions,
+  defaultFormatter,
+  type EventLine,
+  eventText,
+  type Formatter,
+  noticeLine,
+} from './output/format.ts';
 import { type GuardedFormatter, guardFormatter } from './output/guard.ts';
+import { eventJSONLine } from './output/json-formats.ts';
 import { makeFormatter } from './output/make-formatter.ts';
 import { sanitizerFor, sanitizeText, textSanitizerFor } from './output/sanitize.ts';
 import { formatSink } from './output/sink.ts';
@@ -149,6 +158,17 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
       diffContainer: cfg.diffContainer,
     };
     const notice: RunParts['notice'] = (c, text) => void writer.err(noticeLine(noticeStyle, c, text));
+    // --events: their own shape under -o json/extjson; -o raw and templates get the text form.
+    const safeText = sanitize === undefined ? (s: string) => s : (s: string) => sanitizeText(s, false);
+    const printEvent: RunParts['printEvent'] = (e) => {
+      const v = { ...e, reason: safeText(e.reason), message: safeText(e.message) };
+      const json = cfg.template === undefined && cfg.output !== 'default' && cfg.output !== 'raw';
+      return writer.out(
+        Buffer.from(
+          json ? eventJSONLine(v) : eventText(noticeStyle, v, cfg.output === 'raw' && !cfg.template),
+        ),
+      );
+    };
     let code: number;
     if (cfg.stdin) {
       code = await runStdin({
@@ -159,7 +179,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
         maxLineBytes: cfg.maxLineBytes,
       });
     } else {
-      code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize, notice });
+      code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize, notice, printEvent });
     }
     // A line the template failed on (dropped), or one the chosen output could not format (printed in the
     // default format): not a clean run.
@@ -187,6 +207,8 @@ interface RunParts {
   sanitize: ((line: Buffer) => Buffer) | undefined;
   /** Prints `! <pod> › <container> <text>` on stderr. */
   notice: (c: { namespace: string; pod: string; container: string }, text: string) => void;
+  /** Prints an event line on stdout (--events). */
+  printEvent: (e: EventLine) => Promise<void>;
 }
 
 async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number> {
@@ -333,6 +355,20 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       }, ms),
     );
   let until: UntilRun | undefined;
+  let eventsLoop: Promise<void> | undefined;
+  /** --events: lists the events of the namespaces searched; prints those about matched pods. */
+  const eventWatch = (gs: SelectorGroup[]): EventWatch | undefined =>
+    cfg.events === undefined
+      ? undefined
+      : new EventWatch({
+          api,
+          signal: root.signal,
+          namespaces: [...new Set(gs.flatMap((g) => g.namespaces))],
+          wanted: cfg.events,
+          isTailed: (uid) => matched.has(uid),
+          print: p.printEvent,
+          report,
+        });
   const live = new Map<string, Pod>();
   const synced = new Set<string | undefined>();
   /** --until done: the run is over when every matched pod (or the Job) is; bounded by --until-timeout. */
@@ -397,6 +433,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         await sleep(Math.min(1000, left), root.signal);
       }
       if (pods.length === 0 && !root.signal.aborted) code = await nothingMatched(cfg.waitMs);
+      const events = eventWatch(groups);
       for (const pod of pods) {
         for (const t of targets.visit(pod)) {
           // --previous: a container that never restarted has no previous instance; said, not an error.
@@ -405,6 +442,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         }
       }
       await tails.drain();
+      await events?.poll();
     } else {
       // Never silent: a query that matches nothing is said after a few seconds (and ends the run at --wait).
       const noticeMs = deps.delays?.nothingMatchedMs ?? 5000;
@@ -422,6 +460,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
         });
       }
       until = cfg.until === undefined ? undefined : untilRun();
+      eventsLoop = eventWatch(groups)?.run(deps.delays?.eventsPollMs ?? 2000, sleep);
       fatal = await follow(
         api,
         cfg,
@@ -476,6 +515,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     await Promise.all(pending);
     root.abort(root.signal.reason ?? 'done');
     await tails.drain();
+    await eventsLoop;
     api.close();
   }
   if (fatal !== undefined) {

@@ -108,6 +108,14 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'Include ephemeral containers (--ephemeral-containers=false to leave them out).',
   },
   {
+    long: 'events',
+    kind: 'enum',
+    choices: ['warning', 'all'],
+    arg: 'which',
+    description:
+      'Also print the Kubernetes events of the tailed pods on stdout ("<pod> [event] Warning BackOff: …"; their own shape with -o json): Warning events with a bare --events, all with --events=all.',
+  },
+  {
     long: 'exclude',
     short: 'e',
     kind: 'array',

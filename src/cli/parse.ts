@@ -60,7 +60,7 @@ const VALUE_SHORTS = new Set(OPTIONS.filter((o) => o.short && o.kind !== 'bool')
 
 /**
  * Accepts pflag spellings commander does not: `--flag=true|false` for booleans, `-n=value` for
- * short options with a value, and a bare `-t` / `--timestamps` (meaning `--timestamps=default`).
+ * short options with a value, and a bare `-t` / `--timestamps` (meaning `--timestamps=default`) and a bare `--events` (`--events=warning`).
  */
 export function preprocessArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -72,6 +72,10 @@ export function preprocessArgv(argv: readonly string[]): string[] {
     }
     if (a === '-t' || a === '--timestamps') {
       out.push('--timestamps=default');
+      continue;
+    }
+    if (a === '--events') {
+      out.push('--events=warning');
       continue;
     }
     const long = /^--([a-z][a-z-]*)=(.*)$/.exec(a);
@@ -355,6 +359,10 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     untilTimeoutMs,
     previous,
     quiet: bool('quiet', false),
+    events:
+      str('events') === undefined
+        ? undefined
+        : oneOf('events', str('events') ?? '', ['warning', 'all'] as const),
   };
 }
 

@@ -83,6 +83,8 @@ export interface Config {
   readonly untilTimeoutMs: number | undefined;
   /** --previous: read the last terminated instance of each container (implies --no-follow). */
   readonly previous: boolean;
+  /** --events: the tailed pods' events too (Warning ones, or all). */
+  readonly events: 'warning' | 'all' | undefined;
   /** --quiet: no summary line. */
   readonly quiet: boolean;
 }

@@ -112,3 +112,32 @@ export function noticeLine(
   const head = o.showNamespace ? `${ns} ${pod}` : pod;
   return `${o.color ? BANG_COLORED : BANG} ${head} › ${container} ${text}\n`;
 }
+
+/** An event about a pod, as `--events` prints it: its own shape in each output. */
+export interface EventLine {
+  namespace: string;
+  pod: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  time: string;
+}
+
+/**
+ * `[<ns> ]<pod> [event] <Type> <Reason>: <message>\n` in the default output (the pod coloured as its log
+ * lines); `[event] <Type> <Reason>: <message>\n` with -o raw.
+ */
+export function eventText(o: DefaultFormatOptions, e: EventLine, raw: boolean): string {
+  const body = `[event] ${e.type} ${e.reason}: ${e.message}\n`;
+  if (raw) return body;
+  const safe = o.safeName ?? ((s: string) => s);
+  let ns = safe(e.namespace);
+  let pod = safe(e.pod);
+  if (o.color) {
+    const k = colorsFor(e.pod, '', o.palette ?? DEFAULT_PALETTE, false);
+    ns = sgrWrap(k.pod, ns);
+    pod = sgrWrap(k.pod, pod);
+  }
+  return `${o.showNamespace ? `${ns} ${pod}` : pod} ${body}`;
+}

@@ -81,3 +81,20 @@ function looksLikeJSON(s: string): boolean {
 export const goJSON = jsonMarshal;
 /** A JSON string as Go writes it. */
 export const goJSONString = quoteJSON;
+
+/** An event under -o json / extjson / ppextjson: `{"event":{…},"namespace":…,"podName":…}`, one line. */
+export function eventJSONLine(e: {
+  namespace: string;
+  pod: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  time: string;
+}): string {
+  return (
+    `{"event":{"type":${goJSONString(e.type)},"reason":${goJSONString(e.reason)}` +
+    `,"message":${goJSONString(e.message)},"count":${e.count},"time":${goJSONString(e.time)}}` +
+    `,"namespace":${goJSONString(e.namespace)},"podName":${goJSONString(e.pod)}}\n`
+  );
+}

@@ -1,6 +1,6 @@
 // The fake Kubernetes API server: real wire protocol (TLS, HTTP/2 + HTTP/1.1, JSON, watch streams,
 // chunked logs) over an in-memory cluster that tests drive directly. See README.md.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tlsMaterial } from './certs.ts';
@@ -162,6 +162,15 @@ export interface FakeApiServer {
   /** Changes the bearer token the server accepts (a credential rotation: the old one now gets 401). */
   setToken(token: string): void;
 
+  /**
+   * Records an Event about a pod (as the kubelet does: BackOff, Failed, Pulling, ...). Recording the same
+   * reason for the same pod again bumps its count and lastTimestamp, like the event recorder.
+   */
+  podEvent(
+    namespace: string,
+    pod: string,
+    o: { type?: 'Normal' | 'Warning'; reason: string; message: string },
+  ): KubeObject;
   createWorkload(kind: WorkloadKind, o: CreateWorkloadOptions): KubeObject;
   deleteWorkload(kind: WorkloadKind, namespace: string, name: string): void;
   /** Any change to a workload (e.g. a Job's status conditions): `fn` edits a copy; resourceVersion bumps. */
@@ -192,6 +201,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     store: new PodStore(),
     logs: new LogStore(opts.timestampFormat ?? 'fixed'),
     workloads: new Map(),
+    events: [],
     token,
     user: opts.user ?? 'system:serviceaccount:default:kstern',
     serverAddress: '',
@@ -435,6 +445,51 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       st.token = t;
     },
 
+    podEvent(ns, pod, o) {
+      const p = mustPod(ns, pod);
+      const now = rfc3339();
+      const type = o.type ?? 'Warning';
+      const same = st.events.find(
+        (e) =>
+          (e['involvedObject'] as { uid?: string }).uid === p.metadata.uid &&
+          e['reason'] === o.reason &&
+          e['message'] === o.message,
+      );
+      if (same) {
+        same['count'] = Number(same['count'] ?? 1) + 1;
+        same['lastTimestamp'] = now;
+        same.metadata.resourceVersion = String(st.store.nextRv());
+        return structuredClone(same);
+      }
+      const ev: KubeObject = {
+        kind: 'Event',
+        apiVersion: 'v1',
+        metadata: {
+          name: `${pod}.${randomBytes(8).toString('hex')}`,
+          namespace: ns,
+          uid: randomUUID(),
+          resourceVersion: String(st.store.nextRv()),
+          creationTimestamp: now,
+        },
+        involvedObject: {
+          kind: 'Pod',
+          namespace: ns,
+          name: pod,
+          uid: p.metadata.uid,
+          apiVersion: 'v1',
+          fieldPath: `spec.containers{${p.spec.containers[0]?.name ?? ''}}`,
+        },
+        reason: o.reason,
+        message: o.message,
+        source: { component: 'kubelet', host: p.spec.nodeName ?? '' },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+        type,
+      };
+      st.events.push(ev);
+      return structuredClone(ev);
+    },
     createWorkload(kind, o) {
       const info = resourceOf(kind);
       const obj = buildWorkload(kind, o, st.store.nextRv());
