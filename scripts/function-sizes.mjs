@@ -33,7 +33,9 @@ for (const file of dirs.flatMap(files)) {
       const end = sf.getLineAndCharacterOfPosition(node.getEnd()).line;
       const lines = end - start + 1;
       if (lines >= min) {
-        const name = node.name?.getText(sf) ?? (ts.isVariableDeclaration(node.parent) ? node.parent.name.getText(sf) : '(anonymous)');
+        const name =
+          node.name?.getText(sf) ??
+          (ts.isVariableDeclaration(node.parent) ? node.parent.name.getText(sf) : '(anonymous)');
         rows.push({ lines, where: `${relative('.', file)}:${start + 1}`, name });
       }
     }

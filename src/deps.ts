@@ -25,7 +25,15 @@ export interface Deps {
     kube: ResolvedKube,
     opts: { verbosity: number; log: (line: string) => void },
   ) => Promise<KubeApi>;
+  /** Delays of the run's own notices; tests shorten them. */
+  delays?: {
+    /** Follow mode: how long a query may match nothing before kstern says so (default 5000 ms). */
+    nothingMatchedMs?: number;
+    /** --until done on a Job: how often the Job's status is looked at (default 2000 ms). */
+    jobPollMs?: number;
+    /** --events in follow mode: how often the events are listed (default 2000 ms). */
+    eventsPollMs?: number;
+  };
 }
 
-/** Exit codes for the signals that end a run (128 + signal number). */
-export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+export { SIGNAL_EXIT } from './util/exit-codes.ts';

@@ -1,4 +1,5 @@
-// The README's flag tables, generated from the option definitions (a test keeps the README in step).
+// The README's flag tables and exit-code table, generated from the option definitions and src/exit-codes.ts (a test keeps the README in step).
+import { exitCodeTable } from '../util/exit-codes.ts';
 import { OPTIONS, type OptionDef } from './options.ts';
 
 function row(o: OptionDef): string {
@@ -28,6 +29,12 @@ export function replaceSection(doc: string, name: string, body: string): string 
   return `${doc.slice(0, start + MARK(name, false).length)}\n${body}\n${doc.slice(end)}`;
 }
 
+/** The README with its generated sections (flag tables, exit codes) brought up to date. */
 export function readmeWithFlags(doc: string): string {
-  return replaceSection(replaceSection(doc, 'flags', flagTable(false)), 'hidden-flags', flagTable(true));
+  const flags = replaceSection(
+    replaceSection(doc, 'flags', flagTable(false)),
+    'hidden-flags',
+    flagTable(true),
+  );
+  return replaceSection(flags, 'exit-codes', exitCodeTable());
 }

@@ -28,6 +28,13 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'Tail pods in every namespace (-n is ignored).',
   },
   {
+    long: 'allow-empty',
+    kind: 'bool',
+    default: 'false',
+    description:
+      'A query that matches no pod is a success: exit 0 instead of 3 (the stderr line naming what was searched is still printed).',
+  },
+  {
     long: 'color',
     kind: 'enum',
     choices: ['auto', 'always', 'never'],
@@ -101,6 +108,14 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'Include ephemeral containers (--ephemeral-containers=false to leave them out).',
   },
   {
+    long: 'events',
+    kind: 'enum',
+    choices: ['warning', 'all'],
+    arg: 'which',
+    description:
+      'Also print the Kubernetes events of the tailed pods on stdout ("<pod> [event] Warning BackOff: …"; their own shape with -o json): Warning events with a bare --events, all with --events=all.',
+  },
+  {
     long: 'exclude',
     short: 'e',
     kind: 'array',
@@ -163,10 +178,10 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'max-log-requests',
     kind: 'int',
-    default: '50 (5 with --no-follow)',
+    default: '1000 (5 with --no-follow)',
     arg: 'n',
     description:
-      'Most log streams open at once. Streams beyond it wait in a queue (kstern says so once) rather than ending the run.',
+      'Most log streams open at once. Streams beyond it wait in a queue rather than ending the run; kstern says how many stream and how many wait (which ones with --verbosity).',
   },
   {
     long: 'namespace',
@@ -180,7 +195,8 @@ export const OPTIONS: readonly OptionDef[] = [
     long: 'no-follow',
     kind: 'bool',
     default: 'false',
-    description: 'Print the logs there are and exit (0 if every stream was read to its end, 1 otherwise).',
+    description:
+      'Print the logs there are and exit: 0 if every stream was read to its end, 1 if one failed, 3 if nothing matched (see Exit codes).',
   },
   {
     long: 'node',
@@ -211,11 +227,25 @@ export const OPTIONS: readonly OptionDef[] = [
       'Colours for pod names, comma-separated: SGR sequences as stern takes them (91,92,93 or 38;2;255;97;136), names (red, cyanBright) or hex (#ff6188), shown in the nearest colour the terminal has.',
   },
   {
+    long: 'previous',
+    kind: 'bool',
+    default: 'false',
+    description:
+      'Print the log of the last terminated instance of each matched container (the crash before a restart), then exit; a container that never restarted is said once on stderr. Long form only: -p is --prompt.',
+  },
+  {
     long: 'prompt',
     short: 'p',
     kind: 'bool',
     default: 'false',
     description: 'Pick an app.kubernetes.io/instance label value from a list (needs a terminal).',
+  },
+  {
+    long: 'quiet',
+    kind: 'bool',
+    default: 'false',
+    description:
+      'No summary line at the end of --no-follow and --until (containers, lines, failed streams, exit codes); --only-log-lines also drops it.',
   },
   {
     long: 'sanitize',
@@ -301,6 +331,20 @@ export const OPTIONS: readonly OptionDef[] = [
     description: 'Time zone for --timestamps: an IANA name (Asia/Tokyo), UTC or Local.',
   },
   {
+    long: 'until',
+    kind: 'enum',
+    choices: ['done'],
+    arg: 'condition',
+    description:
+      'done: follow until every matched pod is over (phase Succeeded or Failed; a job/<name> query: until the Job completes or fails, through its retries), then exit: 0 if all exited 0, 5 otherwise.',
+  },
+  {
+    long: 'until-timeout',
+    kind: 'string',
+    arg: 'duration',
+    description: 'With --until: give up after this long (Go duration, e.g. 10m) and exit 6.',
+  },
+  {
     long: 'verbosity',
     kind: 'int',
     default: '0',
@@ -314,6 +358,13 @@ export const OPTIONS: readonly OptionDef[] = [
     kind: 'bool',
     default: 'false',
     description: 'Print the version and exit.',
+  },
+  {
+    long: 'wait',
+    kind: 'string',
+    arg: 'duration',
+    description:
+      'Wait up to this long (Go duration, e.g. 2m) for a first pod matching the query, for CI steps that start before their pod exists; then exit 3 if none appeared.',
   },
   // kubectl's connection flags, listed by --show-hidden-options.
   { long: 'as', kind: 'string', arg: 'user', hidden: true, description: 'Username to impersonate.' },

@@ -11,6 +11,7 @@ import { buildPalette, parseColorList } from '../output/colors.ts';
 import { validateTimezone } from '../output/timefmt.ts';
 import { parseCondition } from '../targets/condition.ts';
 import { errorMessage, UserError } from '../util/errors.ts';
+import { EXIT } from '../util/exit-codes.ts';
 import { OPTIONS, type OptionDef } from './options.ts';
 
 type Raw = Record<string, unknown>;
@@ -59,7 +60,7 @@ const VALUE_SHORTS = new Set(OPTIONS.filter((o) => o.short && o.kind !== 'bool')
 
 /**
  * Accepts pflag spellings commander does not: `--flag=true|false` for booleans, `-n=value` for
- * short options with a value, and a bare `-t` / `--timestamps` (meaning `--timestamps=default`).
+ * short options with a value, and a bare `-t` / `--timestamps` (meaning `--timestamps=default`) and a bare `--events` (`--events=warning`).
  */
 export function preprocessArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -73,6 +74,10 @@ export function preprocessArgv(argv: readonly string[]): string[] {
       out.push('--timestamps=default');
       continue;
     }
+    if (a === '--events') {
+      out.push('--events=warning');
+      continue;
+    }
     const long = /^--([a-z][a-z-]*)=(.*)$/.exec(a);
     if (long && BOOL_LONGS.has(long[1]!)) {
       const v = long[2]!.toLowerCase();
@@ -81,7 +86,7 @@ export function preprocessArgv(argv: readonly string[]): string[] {
       const base = negated ? name.slice(3) : name;
       if (v === 'true' || v === '1') out.push(negated ? `--no-${base}` : `--${base}`);
       else if (v === 'false' || v === '0') out.push(negated ? '' : `--no-${base}`);
-      else throw new UserError(`invalid value "${long[2]}" for --${name}: use true or false`, 2);
+      else throw new UserError(`invalid value "${long[2]}" for --${name}: use true or false`, EXIT.usage);
       if (out.at(-1) === '') out.pop();
       continue;
     }
@@ -98,19 +103,20 @@ export function preprocessArgv(argv: readonly string[]): string[] {
 function oneOf<T extends string>(name: string, value: string, choices: readonly T[]): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
   const list = choices.map((c) => `'${c}'`);
+  if (list.length === 1) throw new UserError(`${name} should be ${list[0]}`, EXIT.usage);
   const last = list.pop();
-  throw new UserError(`${name} should be one of ${list.join(', ')}, or ${last}`, 2);
+  throw new UserError(`${name} should be one of ${list.join(', ')}, or ${last}`, EXIT.usage);
 }
 
 function intValue(flag: string, value: string): number {
   if (!/^-?\d+$/.test(value))
-    throw new UserError(`invalid value "${value}" for --${flag}: not an integer`, 2);
+    throw new UserError(`invalid value "${value}" for --${flag}: not an integer`, EXIT.usage);
   const n = Number.parseInt(value, 10);
   // Past 2^53 a number is no longer exact (and 1e20 would be sent as "1e+20"): like kubectl, reject it.
   if (!Number.isSafeInteger(n))
     throw new UserError(
       `invalid value "${value}" for --${flag}: out of range (at most ${Number.MAX_SAFE_INTEGER})`,
-      2,
+      EXIT.usage,
     );
   return n;
 }
@@ -132,9 +138,9 @@ export function byteSize(flag: string, value: string): number {
   if (!Number.isSafeInteger(n))
     throw new UserError(
       `invalid value "${value}" for --${flag}: use a number of bytes, optionally with Ki, Mi or Gi`,
-      2,
+      EXIT.usage,
     );
-  if (n < 256) throw new UserError(`invalid value "${value}" for --${flag}: at least 256 bytes`, 2);
+  if (n < 256) throw new UserError(`invalid value "${value}" for --${flag}: at least 256 bytes`, EXIT.usage);
   return n;
 }
 
@@ -146,18 +152,18 @@ function duration(flag: string, value: string): number {
   try {
     return parseUserDuration(value);
   } catch (e) {
-    throw new UserError(`invalid value "${value}" for --${flag}: ${(e as Error).message}`, 2);
+    throw new UserError(`invalid value "${value}" for --${flag}: ${(e as Error).message}`, EXIT.usage);
   }
 }
 
-/** Turns any error of a validator into a usage error (exit 2) naming the flag when it does not already. */
+/** Turns any error of a validator into a usage error (EXIT.usage) naming the flag when it does not already. */
 function usage<T>(flag: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof UserError) throw e.exitCode === 2 ? e : new UserError(e.message, 2);
+    if (e instanceof UserError) throw e.exitCode === EXIT.usage ? e : new UserError(e.message, EXIT.usage);
     const msg = errorMessage(e);
-    throw new UserError(msg.includes(flag) ? msg : `invalid value for --${flag}: ${msg}`, 2);
+    throw new UserError(msg.includes(flag) ? msg : `invalid value for --${flag}: ${msg}`, EXIT.usage);
   }
 }
 
@@ -208,24 +214,29 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
   if (!hasQuery && !labelSelector && !fieldSelector && !prompt && !stdin) {
     throw new UserError(
       'One of pod-query, --selector, --field-selector, --node, --prompt or --stdin is required',
-      2,
+      EXIT.usage,
     );
   }
   const resource = hasQuery ? usage('query', () => parseResourceQuery(query)) : undefined;
   if (resource && labelSelector) {
-    throw new UserError('--selector and the <resource>/<name> query cannot be set at the same time', 2);
+    throw new UserError(
+      '--selector and the <resource>/<name> query cannot be set at the same time',
+      EXIT.usage,
+    );
   }
-  const follow = bool('no-follow', true);
+  const previous = bool('previous', false);
+  // --previous reads instances that have ended: their logs are complete, so there is nothing to follow.
+  const follow = bool('no-follow', true) && !previous;
   const tail = int('tail', -1);
-  if (!follow && tail === 0) throw new UserError('--no-follow cannot be used with --tail=0', 2);
+  if (!follow && tail === 0) throw new UserError('--no-follow cannot be used with --tail=0', EXIT.usage);
   const conditionText = str('condition');
   if (conditionText !== undefined && follow && tail !== 0) {
-    throw new UserError('--condition is currently only supported with --tail=0 or --no-follow', 2);
+    throw new UserError('--condition is currently only supported with --tail=0 or --no-follow', EXIT.usage);
   }
   const sinceText = str('since');
   const sinceTimeText = str('since-time');
   if (sinceText !== undefined && sinceTimeText !== undefined) {
-    throw new UserError('--since and --since-time cannot be used together', 2);
+    throw new UserError('--since and --since-time cannot be used together', EXIT.usage);
   }
   const states = unique(list('container-state')).map((s) =>
     oneOf('containerState', s, ['running', 'waiting', 'terminated', 'all'] as const),
@@ -245,11 +256,35 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
   const highlight = list('highlight');
   for (const r of highlight) compileUserRegex(r, 'for highlight filter');
   const maxLineBytes = byteSize('max-line-bytes', str('max-line-bytes') ?? '8Mi');
-  const maxLogRequests = int('max-log-requests', follow ? 50 : 5);
-  if (maxLogRequests < 1) throw new UserError('--max-log-requests must be at least 1', 2);
+  // Follow streams never end on their own, so a low cap would starve containers: 1000 (HTTP/2 streams
+  // are cheap; the transport opens another connection past the server's stream limit). --no-follow: 5.
+  const maxLogRequests = int('max-log-requests', follow ? 1000 : 5);
+  if (maxLogRequests < 1) throw new UserError('--max-log-requests must be at least 1', EXIT.usage);
   const since = sinceText === undefined ? undefined : duration('since', sinceText);
   const timestamps = str('timestamps');
+  const waitText = str('wait');
+  const waitMs = waitText === undefined ? undefined : duration('wait', waitText);
+  if (waitMs !== undefined && waitMs <= 0)
+    throw new UserError(`invalid value "${waitText}" for --wait: must be greater than 0`, EXIT.usage);
+  const untilText = str('until');
+  const until = untilText === undefined ? undefined : oneOf('until', untilText, ['done'] as const);
+  if (until !== undefined && !follow)
+    throw new UserError(
+      `--until follows the pods until they are over: it cannot be used with ${previous ? '--previous' : '--no-follow'}`,
+      EXIT.usage,
+    );
+  const untilTimeoutText = str('until-timeout');
+  if (untilTimeoutText !== undefined && until === undefined)
+    throw new UserError('--until-timeout needs --until done', EXIT.usage);
+  const untilTimeoutMs =
+    untilTimeoutText === undefined ? undefined : duration('until-timeout', untilTimeoutText);
+  if (untilTimeoutMs !== undefined && untilTimeoutMs <= 0)
+    throw new UserError(
+      `invalid value "${untilTimeoutText}" for --until-timeout: must be greater than 0`,
+      EXIT.usage,
+    );
   return {
+    queryText: hasQuery ? query : undefined,
     podFilter: {
       // A pod/<name> query is an exact name match; other resource queries select by labels.
       query:
@@ -318,6 +353,16 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     onlyLogLines: bool('only-log-lines', false),
     sanitize: bool('sanitize', false),
     verbosity: int('verbosity', 0),
+    allowEmpty: bool('allow-empty', false),
+    waitMs,
+    until,
+    untilTimeoutMs,
+    previous,
+    quiet: bool('quiet', false),
+    events:
+      str('events') === undefined
+        ? undefined
+        : oneOf('events', str('events') ?? '', ['warning', 'all'] as const),
   };
 }
 
@@ -352,7 +397,7 @@ export function parseRaw(argv: readonly string[], version: string): Parsed | Com
         return { kind: 'help', text: helpText };
       if (e.code === 'commander.version') return { kind: 'version' };
       const msg = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
-      throw new UserError(`${msg} (see kstern --help)`, 2);
+      throw new UserError(`${msg} (see kstern --help)`, EXIT.usage);
     }
     throw e;
   }

@@ -29,6 +29,8 @@ export interface KubeOverrides {
 export interface Config {
   readonly podFilter: PodFilter;
   readonly containerFilter: ContainerFilter;
+  /** The pod query as typed (a regular expression or `<kind>/<name>`), for messages; undefined if none. */
+  readonly queryText: string | undefined;
   /** `<kind>/<name>` query: pods selected by the workload's selector. */
   readonly resource: { kind: Exclude<Kind, 'pod'>; name: string } | undefined;
   readonly condition: Condition | undefined;
@@ -71,6 +73,20 @@ export interface Config {
   /** --sanitize: escape terminal control sequences even when stdout is not a terminal. */
   readonly sanitize: boolean;
   readonly verbosity: number;
+  /** --allow-empty: a query matching no pod exits 0 rather than EXIT.nothingMatched. */
+  readonly allowEmpty: boolean;
+  /** --wait: how long to wait for a first matching pod, in milliseconds. */
+  readonly waitMs: number | undefined;
+  /** --until done: follow until every matched pod (or the Job) is over, then exit. */
+  readonly until: 'done' | undefined;
+  /** --until-timeout in milliseconds. */
+  readonly untilTimeoutMs: number | undefined;
+  /** --previous: read the last terminated instance of each container (implies --no-follow). */
+  readonly previous: boolean;
+  /** --events: the tailed pods' events too (Warning ones, or all). */
+  readonly events: 'warning' | 'all' | undefined;
+  /** --quiet: no summary line. */
+  readonly quiet: boolean;
 }
 
 /** What the command line asks for: a run, or something that prints and exits. */

@@ -18,6 +18,11 @@ export interface Target {
   readonly containerId: string;
   /** The pod object as last seen when this target was created (labels, node name, ...). */
   readonly podObject: Pod;
+  /**
+   * Follow mode, attached after a crash-restart (with --tail or --since): the window of the previous
+   * instance's log is printed first, its lines marked `previous`.
+   */
+  readonly previousFirst?: boolean;
 }
 
 /** One log line, as read from a container's stream. */
@@ -27,4 +32,6 @@ export interface LogLine {
   timestamp: string;
   /** The content, without the timestamp and the line ending; bytes as sent (may be invalid UTF-8). */
   content: Buffer;
+  /** A line of the container's previous (terminated) instance, printed before the current one's on attach. */
+  previous?: boolean;
 }

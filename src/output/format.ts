@@ -32,6 +32,8 @@ const PLUS = '+';
 const MINUS = '-';
 const PLUS_COLORED = sgrWrap('92;1', PLUS);
 const MINUS_COLORED = sgrWrap('91;1', MINUS);
+const BANG = '!';
+const BANG_COLORED = sgrWrap('93;1', BANG);
 
 interface Rendered {
   /** `[<ns> ]<pod> <container> ` as bytes. */
@@ -85,4 +87,56 @@ export function defaultFormatter(o: DefaultFormatOptions): DefaultFormatter {
       return `${o.color ? MINUS_COLORED : MINUS} ${render(t).label}\n`;
     },
   };
+}
+
+/**
+ * A notice about a container, in the style of the attach lines: `! [<ns> ]<pod> › <container> <text>\n`,
+ * the pod and container coloured as their log lines are (`!` in bold yellow).
+ */
+export function noticeLine(
+  o: DefaultFormatOptions,
+  c: { namespace: string; pod: string; container: string },
+  text: string,
+): string {
+  const safe = o.safeName ?? ((s: string) => s);
+  let ns = safe(c.namespace);
+  let pod = safe(c.pod);
+  let container = safe(c.container);
+  if (o.color) {
+    const k = colorsFor(c.pod, c.container, o.palette ?? DEFAULT_PALETTE, o.diffContainer ?? false);
+    ns = sgrWrap(k.pod, ns);
+    pod = sgrWrap(k.pod, pod);
+    container = sgrWrap(k.container, container);
+  }
+  const head = o.showNamespace ? `${ns} ${pod}` : pod;
+  return `${o.color ? BANG_COLORED : BANG} ${head} › ${container} ${text}\n`;
+}
+
+/** An event about a pod, as `--events` prints it: its own shape in each output. */
+export interface EventLine {
+  namespace: string;
+  pod: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  time: string;
+}
+
+/**
+ * `[<ns> ]<pod> [event] <Type> <Reason>: <message>\n` in the default output (the pod coloured as its log
+ * lines); `[event] <Type> <Reason>: <message>\n` with -o raw.
+ */
+export function eventText(o: DefaultFormatOptions, e: EventLine, raw: boolean): string {
+  const body = `[event] ${e.type} ${e.reason}: ${e.message}\n`;
+  if (raw) return body;
+  const safe = o.safeName ?? ((s: string) => s);
+  let ns = safe(e.namespace);
+  let pod = safe(e.pod);
+  if (o.color) {
+    const k = colorsFor(e.pod, '', o.palette ?? DEFAULT_PALETTE, false);
+    ns = sgrWrap(k.pod, ns);
+    pod = sgrWrap(k.pod, pod);
+  }
+  return `${o.showNamespace ? `${ns} ${pod}` : pod} ${body}`;
 }

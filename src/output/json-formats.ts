@@ -13,6 +13,8 @@ export interface LogData {
   containerName: string;
   labels?: Readonly<Record<string, string>> | null;
   annotations?: Readonly<Record<string, string>> | null;
+  /** kstern's: a line of the previous instance (printed first on attach); written only when true. */
+  previous?: boolean;
 }
 
 /** `-o raw`: `[<timestamp> ]<message>\n`. */
@@ -30,7 +32,8 @@ export function jsonLine(data: LogData): string {
     `,"podName":${goJSONString(data.podName)}` +
     `,"containerName":${goJSONString(data.containerName)}` +
     `,"labels":${goJSON(data.labels ?? null)}` +
-    `,"annotations":${goJSON(data.annotations ?? null)}}\n`
+    `,"annotations":${goJSON(data.annotations ?? null)}` +
+    `${data.previous === true ? ',"previous":true' : ''}}\n`
   );
 }
 
@@ -49,13 +52,14 @@ export interface ExtJSONOptions {
  * stern, the values are never coloured (the output stays valid JSON), and a timestamp is included.
  */
 export function extjsonLine(
-  data: Pick<LogData, 'message' | 'namespace' | 'podName' | 'containerName'>,
+  data: Pick<LogData, 'message' | 'namespace' | 'podName' | 'containerName' | 'previous'>,
   o: ExtJSONOptions,
 ): string {
   const fields: string[] = [];
   if (o.namespace) fields.push(`"namespace": ${goJSONString(data.namespace)}`);
   fields.push(`"pod": ${goJSONString(data.podName)}`, `"container": ${goJSONString(data.containerName)}`);
   if (o.timestamp) fields.push(`"timestamp": ${goJSONString(o.timestamp)}`);
+  if (data.previous === true) fields.push('"previous": true');
   fields.push(`"message": ${extjson(data.message)}`);
   return o.pretty ? `{\n  ${fields.join(',\n  ')}\n}\n` : `{${fields.join(', ')}}\n`;
 }
@@ -77,3 +81,20 @@ function looksLikeJSON(s: string): boolean {
 export const goJSON = jsonMarshal;
 /** A JSON string as Go writes it. */
 export const goJSONString = quoteJSON;
+
+/** An event under -o json / extjson / ppextjson: `{"event":{…},"namespace":…,"podName":…}`, one line. */
+export function eventJSONLine(e: {
+  namespace: string;
+  pod: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  time: string;
+}): string {
+  return (
+    `{"event":{"type":${goJSONString(e.type)},"reason":${goJSONString(e.reason)}` +
+    `,"message":${goJSONString(e.message)},"count":${e.count},"time":${goJSONString(e.time)}}` +
+    `,"namespace":${goJSONString(e.namespace)},"podName":${goJSONString(e.pod)}}\n`
+  );
+}

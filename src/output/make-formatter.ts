@@ -37,6 +37,8 @@ export interface FormatterOptions {
   stdin?: boolean;
   /** A diagnostic for stderr (template expansion failures). */
   report: (line: string) => void;
+  /** Called for each line the template failed on (the line is dropped; the run's exit code says so). */
+  onLineFailed?: () => void;
   /**
    * The sanitizer is on (stdout is a terminal, or --sanitize): what comes from the cluster besides the
    * message (sanitised by the tailer) is made safe too. Names in the default prefix are escaped; a
@@ -107,12 +109,14 @@ export function makeFormatter(o: FormatterOptions): Formatter {
         Annotations: t.podObject.metadata.annotations ?? null,
         PodColor: { params: c.pod },
         ContainerColor: { params: c.container },
+        ...(l.previous === true ? { Previous: true } : {}),
       };
       let s: string;
       try {
         s = tpl.execute(data);
       } catch (e) {
         o.report(`expanding template failed: ${errorMessage(e)}`);
+        o.onLineFailed?.();
         return undefined;
       }
       s = safeTemplate(s);
@@ -127,6 +131,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
       containerName: t.container,
       labels: t.podObject.metadata.labels ?? null,
       annotations: t.podObject.metadata.annotations ?? null,
+      ...(l.previous === true ? { previous: true } : {}),
     };
     switch (cfg.output) {
       case 'json':

@@ -124,6 +124,11 @@ export class TailManager {
     return this.#queue.length;
   }
 
+  /** The targets waiting for a free slot, in the order they will start. */
+  queued(): Target[] {
+    return [...this.#queue];
+  }
+
   /** Resolves when every tail has ended (after the root signal aborted, or on their own). */
   async drain(): Promise<void> {
     while (this.#running.size > 0 || (this.#queue.length > 0 && !this.#signal.aborted)) {

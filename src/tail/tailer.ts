@@ -19,6 +19,7 @@ import { LineSplitter } from './lines.ts';
 import {
   AnchorMissing,
   type Facts,
+  isNoteworthy,
   nextStep,
   type Outcome,
   type ReadMode,
@@ -46,6 +47,8 @@ export interface TailContext {
   tailLines: number | undefined;
   /** Without --follow, how many attempts a target gets before it counts as failed. */
   maxAttemptsNoFollow: number;
+  /** --previous: read the container's last terminated instance (previous=true), not the current one. */
+  previous?: boolean;
   backoff: Backoff;
   random: () => number;
   /** A diagnostic line for stderr. */
@@ -107,6 +110,7 @@ export async function tailTarget(
   });
 
   if (!ctx.onlyLogLines) await ctx.sink.attached(t);
+  if (ctx.follow && t.previousFirst === true) await readPreviousInstance();
   let state: RetryState = { attempt: 0, lastReport: '' };
   let mode: ReadMode = 'first';
   let result: TailResult = 'ok';
@@ -141,6 +145,41 @@ export async function tailTarget(
   if (!ctx.onlyLogLines) await ctx.sink.detached(t);
   return result;
 
+  /**
+   * The window (--tail / --since) of the instance before the one this tail follows, read once and marked,
+   * so that attaching after a crash does not hide the crash. A failure is reported, never retried: the
+   * current instance matters more.
+   */
+  async function readPreviousInstance(): Promise<void> {
+    const opts: LogOptions = {
+      namespace: t.namespace,
+      pod: t.pod,
+      container: t.container,
+      follow: false,
+      timestamps: true,
+      previous: true,
+    };
+    if (ctx.sinceSeconds !== undefined) opts.sinceSeconds = ctx.sinceSeconds;
+    if (ctx.sinceTime !== undefined) opts.sinceTime = ctx.sinceTime;
+    if (ctx.tailLines !== undefined) opts.tailLines = ctx.tailLines;
+    const prev = new LineEmitter({ target: t, sanitize: ctx.sanitize });
+    prev.begin('first');
+    const splitter = new LineSplitter(ctx.maxLineBytes);
+    const emit = async (raw: Buffer[]) => {
+      const { lines } = prev.take(raw, splitter.kinds);
+      if (lines.length > 0) await ctx.sink.lines(lines.map((l) => ({ ...l, previous: true })));
+    };
+    try {
+      for await (const chunk of ctx.api.streamLog(opts, signal)) await emit(splitter.push(chunk));
+      await emit(splitter.end());
+    } catch (e) {
+      if (!signal.aborted && isNoteworthy(e))
+        ctx.report(
+          `kstern: cannot read the previous instance of ${name}: ${e instanceof Error ? e.message : String(e)}`,
+        );
+    }
+  }
+
   /** Prints what the emitter lets through of `raw`; returns how many lines, and whether the anchor was missing. */
   async function print(
     raw: Buffer[],
@@ -161,7 +200,8 @@ export async function tailTarget(
       follow: ctx.follow && m !== 'previous',
       timestamps: true,
     };
-    if (m === 'previous') opts.previous = true;
+    // --previous: every attempt reads the last terminated instance.
+    if (m === 'previous' || ctx.previous === true) opts.previous = true;
     const since = m === 'first' ? undefined : emitter.sinceTime();
     if (since !== undefined) {
       opts.sinceTime = since;

@@ -32,6 +32,13 @@ function matches(re: Matcher, s: string): boolean {
   return re.test(s);
 }
 
+/** -c matches the container name and no -E pattern does. */
+export function containerSelected(name: string, f: ContainerFilter): boolean {
+  if (!matches(f.container, name)) return false;
+  for (const re of f.excludeContainer) if (matches(re, name)) return false;
+  return true;
+}
+
 /** The pod query (unanchored) matches the pod name and no --exclude-pod pattern does. */
 export function podMatches(pod: Pod, f: PodFilter): boolean {
   const name = pod.metadata.name;
@@ -39,6 +46,12 @@ export function podMatches(pod: Pod, f: PodFilter): boolean {
   for (const re of f.excludePod) if (matches(re, name)) return false;
   return true;
 }
+
+/**
+ * Told every status of a selected container as it is recorded, with the one recorded before for the same
+ * pod (undefined at the first sighting or after the pod was re-created): for notices (notices.ts).
+ */
+export type StatusListener = (pod: Pod, before: ContainerStatus | undefined, now: ContainerStatus) => void;
 
 /** What the latest pod state says about the container instance a tail reads. */
 export type TargetStatus = 'active' | 'terminated' | 'replaced' | 'gone';
@@ -60,12 +73,14 @@ export class TargetSet {
   readonly #pods: PodFilter;
   readonly #containers: ContainerFilter;
   readonly #allStates: boolean;
+  readonly #onStatus: StatusListener | undefined;
   /** `<ns>/<pod>` → container name → entry. */
   readonly #entries = new Map<string, Map<string, Entry>>();
 
-  constructor(podFilter: PodFilter, containerFilter: ContainerFilter) {
+  constructor(podFilter: PodFilter, containerFilter: ContainerFilter, onStatus?: StatusListener) {
     this.#pods = podFilter;
     this.#containers = containerFilter;
+    this.#onStatus = onStatus;
     this.#allStates = containerFilter.states.size === 0 || containerFilter.states.size >= 3;
   }
 
@@ -119,9 +134,8 @@ export class TargetSet {
   #visitAll(pod: Pod, statuses: ContainerStatus[] | undefined, kind: ContainerKind, out: Target[]): void {
     if (!statuses) return;
     const cf = this.#containers;
-    next: for (const s of statuses) {
-      if (!matches(cf.container, s.name)) continue;
-      for (const re of cf.excludeContainer) if (matches(re, s.name)) continue next;
+    for (const s of statuses) {
+      if (!containerSelected(s.name, cf)) continue;
       const t = this.#observe(pod, s, kind);
       if (t) out.push(t);
     }
@@ -137,6 +151,7 @@ export class TargetSet {
     const last = byName.get(s.name);
     const entry: Entry = { podUid, containerId, status: s, target: undefined };
     byName.set(s.name, entry);
+    this.#onStatus?.(pod, last !== undefined && last.podUid === podUid ? last.status : undefined, s);
 
     const same = last !== undefined && last.podUid === podUid && last.containerId === containerId;
     if (same) entry.target = last.target;

@@ -1,10 +1,12 @@
+import { EXIT } from './exit-codes.ts';
+
 /**
  * An error the user can act on: printed as one line on stderr (no stack trace), then kstern exits
- * with `exitCode` (1 for runtime/config errors, 2 for usage errors).
+ * with `exitCode` (EXIT.error for runtime/config errors, EXIT.usage for usage errors: src/exit-codes.ts).
  */
 export class UserError extends Error {
   readonly exitCode: number;
-  constructor(message: string, exitCode = 1) {
+  constructor(message: string, exitCode: number = EXIT.error) {
     super(message);
     this.name = 'UserError';
     this.exitCode = exitCode;

@@ -1,6 +1,6 @@
 // The fake Kubernetes API server: real wire protocol (TLS, HTTP/2 + HTTP/1.1, JSON, watch streams,
 // chunked logs) over an in-memory cluster that tests drive directly. See README.md.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tlsMaterial } from './certs.ts';
@@ -78,9 +78,30 @@ export interface FakeApiServer {
   deletePod(namespace: string, name: string): void;
   /** Sets metadata.deletionTimestamp (MODIFIED; the pod shows as Terminating); deletePod finishes it. */
   markPodTerminating(namespace: string, name: string): Pod;
-  restartContainer(namespace: string, pod: string, container: string): void;
-  terminateContainer(namespace: string, pod: string, container: string, exitCode?: number): void;
-  setContainerWaiting(namespace: string, pod: string, container: string, reason?: string): void;
+  /** The running instance ends (exit code default 1, reason default Error) and a new one runs. */
+  restartContainer(
+    namespace: string,
+    pod: string,
+    container: string,
+    exitCode?: number,
+    reason?: string,
+  ): void;
+  /** The running instance ends for good (reason default: Completed for 0, else Error; e.g. OOMKilled). */
+  terminateContainer(
+    namespace: string,
+    pod: string,
+    container: string,
+    exitCode?: number,
+    reason?: string,
+  ): void;
+  /** The container waits with this reason (default CrashLoopBackOff) and the kubelet's message, if given. */
+  setContainerWaiting(
+    namespace: string,
+    pod: string,
+    container: string,
+    reason?: string,
+    message?: string,
+  ): void;
   /** Starts a Waiting container (ContainerCreating -> Running); restartCount+1 when it ran before. */
   startContainer(namespace: string, pod: string, container: string): void;
   /** Any other change: `fn` edits a copy of the pod; MODIFIED event. */
@@ -145,8 +166,30 @@ export interface FakeApiServer {
   /** Hostile answers from now on (see hostile.ts); undefined turns them off. */
   hostile(o: HostileOptions | undefined): void;
 
+  /**
+   * Records an Event about a pod (as the kubelet does: BackOff, Failed, Pulling, ...). Recording the same
+   * reason for the same pod again bumps its count and lastTimestamp, like the event recorder.
+   */
+  podEvent(
+    namespace: string,
+    pod: string,
+    o: { type?: 'Normal' | 'Warning'; reason: string; message: string },
+  ): KubeObject;
   createWorkload(kind: WorkloadKind, o: CreateWorkloadOptions): KubeObject;
   deleteWorkload(kind: WorkloadKind, namespace: string, name: string): void;
+  /** Any change to a workload (e.g. a Job's status conditions): `fn` edits a copy; resourceVersion bumps. */
+  updateWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    fn: (o: KubeObject) => void,
+  ): KubeObject;
+  /** A Job ends: status.conditions Complete (or Failed with `reason`), active 0, succeeded/failed counts. */
+  finishJob(
+    namespace: string,
+    name: string,
+    o: { failed?: boolean; reason?: string; succeeded?: number; failedPods?: number },
+  ): KubeObject;
 
   stats(): FakeApiServerStats;
   requests: RequestRecord[];
@@ -162,6 +205,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     store: new PodStore(),
     logs: new LogStore(opts.timestampFormat ?? 'fixed'),
     workloads: new Map(),
+    events: [],
     token,
     user: opts.user ?? 'system:serviceaccount:default:kstern',
     serverAddress: '',
@@ -258,11 +302,12 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
           p.metadata.deletionGracePeriodSeconds = 30;
         }),
       ),
-    restartContainer: (ns, pod, c) => changeContainer(ns, pod, c, (s) => podState.restart(s)),
-    terminateContainer: (ns, pod, c, exitCode = 0) =>
-      changeContainer(ns, pod, c, (s) => podState.stop(s, exitCode)),
-    setContainerWaiting: (ns, pod, c, reason = 'CrashLoopBackOff') =>
-      changeContainer(ns, pod, c, (s) => podState.wait(s, reason)),
+    restartContainer: (ns, pod, c, exitCode = 1, reason) =>
+      changeContainer(ns, pod, c, (s) => podState.restart(s, exitCode, reason)),
+    terminateContainer: (ns, pod, c, exitCode = 0, reason) =>
+      changeContainer(ns, pod, c, (s) => podState.stop(s, exitCode, reason)),
+    setContainerWaiting: (ns, pod, c, reason = 'CrashLoopBackOff', message) =>
+      changeContainer(ns, pod, c, (s) => podState.wait(s, reason, message)),
     startContainer: (ns, pod, c) =>
       changeContainer(ns, pod, c, (s) => {
         if (!s.state.running) podState.restart(s);
@@ -408,6 +453,51 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       else st.hostile = { ...o };
     },
 
+    podEvent(ns, pod, o) {
+      const p = mustPod(ns, pod);
+      const now = rfc3339();
+      const type = o.type ?? 'Warning';
+      const same = st.events.find(
+        (e) =>
+          (e['involvedObject'] as { uid?: string }).uid === p.metadata.uid &&
+          e['reason'] === o.reason &&
+          e['message'] === o.message,
+      );
+      if (same) {
+        same['count'] = Number(same['count'] ?? 1) + 1;
+        same['lastTimestamp'] = now;
+        same.metadata.resourceVersion = String(st.store.nextRv());
+        return structuredClone(same);
+      }
+      const ev: KubeObject = {
+        kind: 'Event',
+        apiVersion: 'v1',
+        metadata: {
+          name: `${pod}.${randomBytes(8).toString('hex')}`,
+          namespace: ns,
+          uid: randomUUID(),
+          resourceVersion: String(st.store.nextRv()),
+          creationTimestamp: now,
+        },
+        involvedObject: {
+          kind: 'Pod',
+          namespace: ns,
+          name: pod,
+          uid: p.metadata.uid,
+          apiVersion: 'v1',
+          fieldPath: `spec.containers{${p.spec.containers[0]?.name ?? ''}}`,
+        },
+        reason: o.reason,
+        message: o.message,
+        source: { component: 'kubelet', host: p.spec.nodeName ?? '' },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+        type,
+      };
+      st.events.push(ev);
+      return structuredClone(ev);
+    },
     createWorkload(kind, o) {
       const info = resourceOf(kind);
       const obj = buildWorkload(kind, o, st.store.nextRv());
@@ -416,6 +506,40 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     },
     deleteWorkload(kind, ns, name) {
       st.workloads.delete(`${resourceOf(kind).resource}/${ns}/${name}`);
+    },
+    updateWorkload(kind, ns, name, fn) {
+      const key = `${resourceOf(kind).resource}/${ns}/${name}`;
+      const obj = st.workloads.get(key);
+      if (!obj) throw new Error(`fake-apiserver: ${kind} ${ns}/${name} not found`);
+      const next = structuredClone(obj);
+      fn(next);
+      next.metadata.resourceVersion = String(st.store.nextRv());
+      st.workloads.set(key, next);
+      return structuredClone(next);
+    },
+    finishJob(ns, name, o) {
+      return server.updateWorkload('Job', ns, name, (job) => {
+        const now = rfc3339();
+        const status = (job['status'] ?? {}) as Record<string, unknown>;
+        const type = o.failed ? 'Failed' : 'Complete';
+        job['status'] = {
+          ...status,
+          active: 0,
+          ...(o.succeeded === undefined ? {} : { succeeded: o.succeeded }),
+          ...(o.failedPods === undefined ? {} : { failed: o.failedPods }),
+          ...(o.failed ? {} : { completionTime: now }),
+          conditions: [
+            {
+              type,
+              status: 'True',
+              lastProbeTime: now,
+              lastTransitionTime: now,
+              ...(o.reason === undefined ? {} : { reason: o.reason }),
+              ...(o.failed ? { message: 'Job has reached the specified backoff limit' } : {}),
+            },
+          ],
+        };
+      });
     },
 
     stats() {

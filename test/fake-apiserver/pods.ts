@@ -19,8 +19,11 @@ export interface CreatePodOptions {
   phase?: string;
   /** Container name -> image (default `kstern-demo/<name>:1.0`). */
   images?: Record<string, string>;
-  /** Container name -> waiting reason: these start Waiting without a containerID (e.g. ContainerCreating). */
-  waiting?: Record<string, string>;
+  /**
+   * Container name -> waiting reason (or reason and message): these start Waiting without a containerID
+   * (e.g. ContainerCreating, or ImagePullBackOff with the kubelet's message).
+   */
+  waiting?: Record<string, string | { reason: string; message?: string }>;
 }
 
 export const newContainerId = (): string => `containerd://${randomBytes(32).toString('hex')}`;
@@ -47,7 +50,8 @@ export function buildPod(o: CreatePodOptions): Pod {
   const now = rfc3339();
   const image = (c: string) => o.images?.[c] ?? `kstern-demo/${c}:1.0`;
   const status = (c: string, init: boolean): ContainerStatus => {
-    const waitingReason = o.waiting?.[c];
+    const w = o.waiting?.[c];
+    const waiting = typeof w === 'string' ? { reason: w } : w;
     const s: ContainerStatus = {
       name: c,
       state: {},
@@ -58,8 +62,8 @@ export function buildPod(o: CreatePodOptions): Pod {
       imageID: imageId(image(c)),
       started: false,
     };
-    if (waitingReason !== undefined) {
-      s.state = { waiting: { reason: waitingReason } };
+    if (waiting !== undefined) {
+      s.state = { waiting: { ...waiting } };
       s.imageID = '';
     } else if (init) {
       s.containerID = newContainerId();
@@ -174,12 +178,22 @@ export function currentInstance(s: ContainerStatus): string | undefined {
   return s.state.running ? s.containerID : s.state.terminated?.containerID;
 }
 
-/** Ends the current instance: it becomes lastState.terminated (or state.terminated when `stay`). */
-function terminate(s: ContainerStatus, exitCode: number, into: 'state' | 'lastState'): void {
+/** The kubelet's reason for an exit code when none is given: Completed or Error. */
+export function exitReason(exitCode: number): string {
+  return exitCode === 0 ? 'Completed' : 'Error';
+}
+
+/** Ends the current instance: it becomes lastState.terminated or state.terminated. */
+function terminate(
+  s: ContainerStatus,
+  exitCode: number,
+  into: 'state' | 'lastState',
+  reason = exitReason(exitCode),
+): void {
   const now = rfc3339();
   const term = {
     exitCode,
-    reason: exitCode === 0 ? 'Completed' : 'Error',
+    reason,
     startedAt: s.state.running?.startedAt ?? now,
     finishedAt: now,
     ...(s.containerID ? { containerID: s.containerID } : {}),
@@ -191,9 +205,9 @@ function terminate(s: ContainerStatus, exitCode: number, into: 'state' | 'lastSt
 }
 
 /** Old instance -> lastState.terminated; a new running instance with a new containerID. */
-export function restart(s: ContainerStatus, exitCode = 1): void {
+export function restart(s: ContainerStatus, exitCode = 1, reason?: string): void {
   const hadInstance = Boolean(s.containerID) || Boolean(s.lastState.terminated);
-  if (s.state.running) terminate(s, exitCode, 'lastState');
+  if (s.state.running) terminate(s, exitCode, 'lastState', reason);
   else if (s.state.terminated) s.lastState = { terminated: s.state.terminated };
   s.containerID = newContainerId();
   s.state = { running: { startedAt: rfc3339() } };
@@ -204,15 +218,15 @@ export function restart(s: ContainerStatus, exitCode = 1): void {
 }
 
 /** The running instance stops: state.terminated (it keeps its containerID and log). */
-export function stop(s: ContainerStatus, exitCode = 0): void {
-  if (s.state.running) terminate(s, exitCode, 'state');
+export function stop(s: ContainerStatus, exitCode = 0, reason?: string): void {
+  if (s.state.running) terminate(s, exitCode, 'state', reason);
 }
 
 /** The container waits (e.g. CrashLoopBackOff); a running instance moves to lastState.terminated. */
-export function wait(s: ContainerStatus, reason: string): void {
+export function wait(s: ContainerStatus, reason: string, message?: string): void {
   if (s.state.running) terminate(s, 1, 'lastState');
   else if (s.state.terminated) s.lastState = { terminated: s.state.terminated };
-  s.state = { waiting: { reason } };
+  s.state = { waiting: message === undefined ? { reason } : { reason, message } };
   s.ready = false;
   s.started = false;
 }

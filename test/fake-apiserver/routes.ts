@@ -93,6 +93,16 @@ function route(st: ServerState, ex: Exchange) {
   throw notFoundPath();
 }
 
+const EVENT_FIELDS = [
+  'involvedObject.kind',
+  'involvedObject.name',
+  'involvedObject.uid',
+  'involvedObject.namespace',
+  'type',
+  'reason',
+  'metadata.namespace',
+];
+
 const notFoundPath = () =>
   new ApiError(status(404, 'NotFound', 'the server could not find the requested resource', {}));
 
@@ -112,6 +122,26 @@ function resources(st: ServerState, ex: Exchange, group: string, rest: string[])
   if (!resource || rest.length > 3) throw notFoundPath();
   if (group === '' && ns === undefined && (resource === 'namespaces' || resource === 'nodes')) {
     return clusterScoped(st, ex, resource, name);
+  }
+  if (group === '' && resource === 'events' && !name && !watch) {
+    checkNamespace(st, 'list', 'events', '', ns, undefined);
+    const fields = parseSelector(() => parseFieldSelector(ex.query.get('fieldSelector') ?? '', EVENT_FIELDS));
+    const items = st.events.filter((e) => {
+      const io = (e['involvedObject'] ?? {}) as Record<string, string>;
+      return (
+        (ns === undefined || e.metadata.namespace === ns) &&
+        matchFields(fields, {
+          'involvedObject.kind': io['kind'] ?? '',
+          'involvedObject.name': io['name'] ?? '',
+          'involvedObject.uid': io['uid'] ?? '',
+          'involvedObject.namespace': io['namespace'] ?? '',
+          type: String(e['type'] ?? ''),
+          reason: String(e['reason'] ?? ''),
+          'metadata.namespace': e.metadata.namespace ?? '',
+        })
+      );
+    });
+    return sendList(st, ex, 'EventList', 'v1', items);
   }
   if (group === '' && resource === 'pods') {
     if (sub === 'log' && ns !== undefined && name) return podLog(st, ex, ns, name);

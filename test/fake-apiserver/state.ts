@@ -21,6 +21,8 @@ export interface ServerState {
   logs: LogStore;
   /** key: `${resource}/${namespace}/${name}` */
   workloads: Map<string, KubeObject>;
+  /** core/v1 Events, in creation order (list only: no watch). */
+  events: KubeObject[];
   token: string;
   /** The user name in 403 messages. */
   user: string;

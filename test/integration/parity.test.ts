@@ -84,7 +84,8 @@ describe('query forms', () => {
   for (const [args, pods] of cases) {
     it(`${args.join(' ')} → ${pods.join(', ') || 'no pod'}`, async () => {
       const r = await once([...args, '--no-follow']);
-      assert.equal(r.code, 0, r.err);
+      // Nothing matched is EXIT.nothingMatched (3), with a line saying what was searched.
+      assert.equal(r.code, pods.length === 0 ? 3 : 0, r.err);
       assert.deepEqual([...new Set(r.lines.map((l) => l.split(' ')[0]))].sort(), pods);
     });
   }
@@ -299,7 +300,7 @@ describe('output formats', () => {
     ]);
     assert.deepEqual(failing.lines, ['slow']);
     assert.match(failing.err, /^expanding template failed: template: kstern:1:/m);
-    assert.equal(failing.code, 0);
+    assert.equal(failing.code, 4); // EXIT.formatFailed: a template error on a line is not a clean run
   });
 
   it('--pod-colors, --container-colors and --diff-container', async () => {
@@ -327,12 +328,17 @@ describe('run modes', () => {
     srv.createPod({ namespace: 'shop', name: 'queue-2', containers: ['a'] });
     srv.createPod({ namespace: 'shop', name: 'queue-3', containers: ['a'] });
     const k = runKstern(['--kubeconfig', kc, 'queue', '--max-log-requests', '2'], { homeDir: dir });
-    await k.waitStderr((s) => s.includes('for a free slot'), 'the queue message');
+    await k.waitStderr((s) => s.includes('raise --max-log-requests'), 'the queue message');
+    assert.match(
+      k.stderr(),
+      /^kstern: 2 of 3 containers streaming; 1 waiting: raise --max-log-requests$/m,
+      'the real numbers',
+    );
     await k.waitStderr((s) => (s.match(/^\+ /gm) ?? []).length === 2, 'two attached');
     const first = k.stderr().match(/^\+ (queue-\d)/m)![1]!;
     srv.deletePod('shop', first);
     await k.waitStderr((s) => (s.match(/^\+ /gm) ?? []).length === 3, 'the third attaches when a slot frees');
-    assert.equal((k.stderr().match(/free slot/g) ?? []).length, 1, 'said once');
+    assert.equal((k.stderr().match(/raise --max-log-requests/g) ?? []).length, 1, 'said once');
     k.kill('SIGTERM');
     assert.equal(await k.done, 143);
   });

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../src/main.ts';
+import { type Deps, main } from '../../src/main.ts';
 import { until } from './wait.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -96,6 +96,8 @@ export function runKstern(
     stderrTty?: boolean;
     homeDir?: string;
     stdin?: string | Buffer;
+    /** The run's own notice delays (Deps.delays). */
+    delays?: Deps['delays'];
   } = {},
 ): InProcess {
   const c = capture();
@@ -112,6 +114,7 @@ export function runKstern(
     env: o.env ?? {},
     homeDir: o.homeDir ?? '/nonexistent-home',
     signal: ac.signal,
+    ...(o.delays ? { delays: o.delays } : {}),
   });
   return { ...c.api, kill: (sig = 'SIGINT') => ac.abort(sig), done };
 }

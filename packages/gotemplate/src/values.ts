@@ -48,6 +48,11 @@ export interface LogData {
   Annotations: Record<string, string> | null;
   PodColor: Color;
   ContainerColor: Color;
+  /**
+   * kstern's: the line is from the container's previous instance (printed first on attach). Not one of
+   * stern's fields, so `{{.}}` and `{{json .}}` print stern's struct unchanged.
+   */
+  Previous?: boolean;
 }
 
 /** The Log struct as the engine sees it. Fields are resolved by `structField`. */
@@ -92,6 +97,8 @@ export function structField(s: LogStruct, name: string): unknown {
       return new GoColor(d.PodColor.params);
     case 'ContainerColor':
       return new GoColor(d.ContainerColor.params);
+    case 'Previous':
+      return d.Previous === true;
   }
   return NO_FIELD;
 }
