@@ -136,6 +136,9 @@ describe('npm pack + npm install -g of the tarball', () => {
     );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'installed-0 app first line\ninstalled-0 app second line\n');
-    assert.equal(r.stderr, '+ installed-0 › app\n- installed-0 › app\n');
+    assert.equal(
+      r.stderr,
+      '+ installed-0 › app\n- installed-0 › app\nkstern: 1 container, 2 lines, 0 failed streams\n',
+    );
   });
 });
