@@ -1,5 +1,14 @@
 // Every flag kstern accepts, in one table. The commander program, the README flag table and the
 // shell completion are all generated from it, so they cannot drift apart.
+import {
+  COLOR_MODES,
+  CONTAINER_STATES,
+  EVENT_KINDS,
+  OUTPUT_FORMATS,
+  SHELLS,
+  TIMESTAMP_FORMATS,
+  UNTIL_CONDITIONS,
+} from '../config/config.ts';
 
 export type OptionKind = 'bool' | 'string' | 'int' | 'list' | 'array' | 'enum';
 
@@ -37,7 +46,7 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'color',
     kind: 'enum',
-    choices: ['auto', 'always', 'never'],
+    choices: COLOR_MODES,
     default: 'auto',
     arg: 'when',
     description:
@@ -46,7 +55,7 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'completion',
     kind: 'enum',
-    choices: ['bash', 'zsh', 'fish'],
+    choices: SHELLS,
     arg: 'shell',
     description: 'Print the shell completion script for bash, zsh or fish and exit.',
   },
@@ -82,7 +91,7 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'container-state',
     kind: 'list',
-    choices: ['running', 'waiting', 'terminated', 'all'],
+    choices: CONTAINER_STATES,
     default: 'all',
     arg: 'state',
     description:
@@ -110,7 +119,7 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'events',
     kind: 'enum',
-    choices: ['warning', 'all'],
+    choices: EVENT_KINDS,
     arg: 'which',
     description:
       'Also print the Kubernetes events of the tailed pods on stdout ("<pod> [event] Warning BackOff: …"; their own shape with -o json): Warning events with a bare --events, all with --events=all.',
@@ -214,7 +223,7 @@ export const OPTIONS: readonly OptionDef[] = [
     long: 'output',
     short: 'o',
     kind: 'enum',
-    choices: ['default', 'raw', 'json', 'extjson', 'ppextjson'],
+    choices: OUTPUT_FORMATS,
     default: 'default',
     arg: 'format',
     description: 'Output format: default, raw (the message only), json, extjson or ppextjson.',
@@ -318,7 +327,7 @@ export const OPTIONS: readonly OptionDef[] = [
     long: 'timestamps',
     short: 't',
     kind: 'enum',
-    choices: ['default', 'short'],
+    choices: TIMESTAMP_FORMATS,
     arg: 'format',
     description:
       "Print each line's timestamp: default (RFC3339, nanoseconds) or short (01-02 15:04:05). A bare -t means default; write --timestamps=short.",
@@ -333,7 +342,7 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: 'until',
     kind: 'enum',
-    choices: ['done'],
+    choices: UNTIL_CONDITIONS,
     arg: 'condition',
     description:
       'done: follow until every matched pod is over (phase Succeeded or Failed; a job/<name> query: until the Job completes or fails, through its retries), then exit: 0 if all exited 0, 5 otherwise.',

@@ -1,7 +1,18 @@
 // argv → Command. Every flag is parsed, validated and compiled here, once; errors are UserErrors
 // with exit code 2 (usage) and one line naming the flag.
 import { Command as Commander, CommanderError, Option } from 'commander';
-import type { ColorMode, Command, Config, KubeOverrides, OutputFormat, Shell } from '../config/config.ts';
+import {
+  COLOR_MODES,
+  CONTAINER_STATES,
+  type Command,
+  type Config,
+  EVENT_KINDS,
+  type KubeOverrides,
+  OUTPUT_FORMATS,
+  SHELLS,
+  TIMESTAMP_FORMATS,
+  UNTIL_CONDITIONS,
+} from '../config/config.ts';
 import { parseUserDuration } from '../config/duration.ts';
 import { parseResourceQuery } from '../config/kind.ts';
 import { parseSinceTime } from '../config/since-time.ts';
@@ -238,9 +249,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
   if (sinceText !== undefined && sinceTimeText !== undefined) {
     throw new UserError('--since and --since-time cannot be used together', EXIT.usage);
   }
-  const states = unique(list('container-state')).map((s) =>
-    oneOf('containerState', s, ['running', 'waiting', 'terminated', 'all'] as const),
-  );
+  const states = unique(list('container-state')).map((s) => oneOf('containerState', s, CONTAINER_STATES));
   const timezone = str('timezone') ?? 'Local';
   usage('timezone', () => validateTimezone(timezone));
   const colors = (k: string) =>
@@ -267,7 +276,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
   if (waitMs !== undefined && waitMs <= 0)
     throw new UserError(`invalid value "${waitText}" for --wait: must be greater than 0`, EXIT.usage);
   const untilText = str('until');
-  const until = untilText === undefined ? undefined : oneOf('until', untilText, ['done'] as const);
+  const until = untilText === undefined ? undefined : oneOf('until', untilText, UNTIL_CONDITIONS);
   if (until !== undefined && !follow)
     throw new UserError(
       `--until follows the pods until they are over: it cannot be used with ${previous ? '--previous' : '--no-follow'}`,
@@ -322,13 +331,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     follow,
     maxLogRequests,
     maxLineBytes,
-    output: oneOf<OutputFormat>('output', str('output') ?? 'default', [
-      'default',
-      'raw',
-      'json',
-      'extjson',
-      'ppextjson',
-    ]),
+    output: oneOf('output', str('output') ?? 'default', OUTPUT_FORMATS),
     template:
       templateFile !== undefined
         ? { file: templateFile }
@@ -339,14 +342,14 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     timestamps:
       timestamps === undefined
         ? undefined
-        : oneOf('timestamps', timestamps === '' ? 'default' : timestamps, ['default', 'short'] as const),
+        : oneOf('timestamps', timestamps === '' ? 'default' : timestamps, TIMESTAMP_FORMATS),
     timezone,
     podColors,
     containerColors,
     diffContainer: bool('diff-container', false),
     prompt,
     stdin,
-    color: oneOf<ColorMode>('color', str('color') ?? 'auto', ['always', 'never', 'auto']),
+    color: oneOf('color', str('color') ?? 'auto', COLOR_MODES),
     kubeconfig: str('kubeconfig'),
     context: str('context'),
     kube: kubeOverrides(str, list, raw),
@@ -359,10 +362,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     untilTimeoutMs,
     previous,
     quiet: bool('quiet', false),
-    events:
-      str('events') === undefined
-        ? undefined
-        : oneOf('events', str('events') ?? '', ['warning', 'all'] as const),
+    events: str('events') === undefined ? undefined : oneOf('events', str('events') ?? '', EVENT_KINDS),
   };
 }
 
@@ -417,7 +417,7 @@ export function commandOf(p: Parsed): Command {
   if (raw['completion'] !== undefined) {
     return {
       kind: 'completion',
-      shell: oneOf<Shell>('completion', String(raw['completion']), ['bash', 'zsh', 'fish']),
+      shell: oneOf('completion', String(raw['completion']), SHELLS),
     };
   }
   return { kind: 'run', config: toConfig(p.query, raw) };

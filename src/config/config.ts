@@ -5,9 +5,21 @@ import type { ContainerFilter, PodFilter } from '../targets/types.ts';
 import type { Kind } from './kind.ts';
 import type { UserRegex } from './user-regex.ts';
 
-export type ColorMode = 'auto' | 'always' | 'never';
-export type OutputFormat = 'default' | 'raw' | 'json' | 'extjson' | 'ppextjson';
-export type Shell = 'bash' | 'zsh' | 'fish';
+// The values of every enum flag, once: the flag table (cli/options.ts), the parser and these types are
+// all derived from them.
+// In stern's order: its error message lists them so.
+export const COLOR_MODES = ['always', 'never', 'auto'] as const;
+export const OUTPUT_FORMATS = ['default', 'raw', 'json', 'extjson', 'ppextjson'] as const;
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export const CONTAINER_STATES = ['running', 'waiting', 'terminated', 'all'] as const;
+export const EVENT_KINDS = ['warning', 'all'] as const;
+export const TIMESTAMP_FORMATS = ['default', 'short'] as const;
+export const UNTIL_CONDITIONS = ['done'] as const;
+
+export type ColorMode = (typeof COLOR_MODES)[number];
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type Shell = (typeof SHELLS)[number];
+export type TimestampFormat = (typeof TIMESTAMP_FORMATS)[number];
 
 /** kubectl's connection flags (--server, --token, ...): override what the kubeconfig says. */
 export interface KubeOverrides {
@@ -58,7 +70,7 @@ export interface Config {
   /** --template text, or --template-file path (read at start-up). */
   readonly template: { text: string } | { file: string } | undefined;
   readonly templateNoNewline: boolean;
-  readonly timestamps: 'default' | 'short' | undefined;
+  readonly timestamps: TimestampFormat | undefined;
   readonly timezone: string;
   readonly podColors: readonly string[];
   readonly containerColors: readonly string[];
@@ -78,13 +90,13 @@ export interface Config {
   /** --wait: how long to wait for a first matching pod, in milliseconds. */
   readonly waitMs: number | undefined;
   /** --until done: follow until every matched pod (or the Job) is over, then exit. */
-  readonly until: 'done' | undefined;
+  readonly until: (typeof UNTIL_CONDITIONS)[number] | undefined;
   /** --until-timeout in milliseconds. */
   readonly untilTimeoutMs: number | undefined;
   /** --previous: read the last terminated instance of each container (implies --no-follow). */
   readonly previous: boolean;
   /** --events: the tailed pods' events too (Warning ones, or all). */
-  readonly events: 'warning' | 'all' | undefined;
+  readonly events: (typeof EVENT_KINDS)[number] | undefined;
   /** --quiet: no summary line. */
   readonly quiet: boolean;
 }

@@ -68,7 +68,7 @@ describe('__complete: flag names', () => {
 
 describe('__complete: flag values', () => {
   const enums: [string, string[]][] = [
-    ['--color', ['auto', 'always', 'never']],
+    ['--color', ['always', 'never', 'auto']],
     ['--completion', ['bash', 'zsh', 'fish']],
     ['--container-state', ['running', 'waiting', 'terminated', 'all']],
     ['--output', ['default', 'raw', 'json', 'extjson', 'ppextjson']],
