@@ -2,7 +2,7 @@
 
 import { type ClientHttp2Session, type ClientHttp2Stream, connect } from 'node:http2';
 import { request as httpsRequest } from 'node:https';
-import type { FakeApiServer } from '../fake-apiserver/index.ts';
+import type { FakeApiServer } from '../index.ts';
 
 export interface Response {
   status: number;

@@ -1,7 +1,7 @@
 // Watch semantics: initial events, resourceVersion replay, selectors, bookmarks, timeout, 410, faults.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
+import { type FakeApiServer, startFakeApiServer } from '../index.ts';
 import { H2Client, LineReader } from './client.ts';
 
 interface Ev {

@@ -7,7 +7,7 @@ import {
   parseFieldSelector,
   parseLabelSelector,
   SelectorError,
-} from '../fake-apiserver/selectors.ts';
+} from '../selectors.ts';
 
 const labels = { app: 'web', tier: 'front', version: '3' };
 

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
+import { type FakeApiServer, startFakeApiServer } from '../index.ts';
 import { LineReader } from './client.ts';
 
 const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
+import { type FakeApiServer, startFakeApiServer } from '../index.ts';
 import { H2Client, h1get } from './client.ts';
 
 describe('fake api server: transport and auth', () => {

@@ -5,10 +5,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { until } from '../support/wait.ts';
+import { until } from '../../support/wait.ts';
 import { LineReader } from './client.ts';
 
-const demo = fileURLToPath(new URL('../fake-apiserver/demo.ts', import.meta.url));
+const demo = fileURLToPath(new URL('../demo.ts', import.meta.url));
 const hasKubectl = !spawnSync('kubectl', ['version', '--client']).error;
 
 /** Runs demo.ts; `detached`: in its own process group, as a shell runs a job in a terminal. */

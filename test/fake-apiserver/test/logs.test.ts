@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { request as httpsRequest } from 'node:https';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
+import { type FakeApiServer, startFakeApiServer } from '../index.ts';
 import { H2Client, LineReader } from './client.ts';
 
 describe('fake api server: logs', () => {
