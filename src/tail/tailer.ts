@@ -14,6 +14,7 @@ import { KubeError } from '../kube/api.ts';
 import { chooseContainerId, type TargetSet } from '../targets/select.ts';
 import type { Backoff } from '../util/backoff.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
+import { errorMessage } from '../util/errors.ts';
 import { LineEmitter } from './emitter.ts';
 import { LineSplitter } from './lines.ts';
 import {
@@ -26,6 +27,7 @@ import {
   type RetryState,
   StallError,
   type TailResult,
+  type TailRules,
   type Where,
 } from './rules.ts';
 import type { LineSink } from './sink.ts';
@@ -77,92 +79,127 @@ export function targetName(t: Target): string {
  * Tails `t` until it ends for good or `signal` aborts. Never throws; 'failed' means the stream could
  * not be read to its end (only possible without --follow, where retries are bounded).
  */
-export async function tailTarget(
+export function tailTarget(
   t: Target,
   ctx: TailContext,
   signal: AbortSignal,
   /** Lets the caller tell the tail that its container changed (restarted, pod deleted): see `recheck`. */
   onChange?: (recheck: () => void) => void,
 ): Promise<TailResult> {
-  const clock = ctx.clock ?? systemClock;
-  const rules = {
-    follow: ctx.follow,
-    maxAttemptsNoFollow: ctx.maxAttemptsNoFollow,
-    backoff: ctx.backoff,
-    healthyMs: ctx.healthyMs ?? 5000,
-    random: ctx.random,
-  };
-  const name = targetName(t);
-  const emitter = new LineEmitter({
-    target: t,
-    sanitize: ctx.sanitize,
-    onLongLine: () =>
-      ctx.report(
-        `kstern: a line of ${name} is longer than --max-line-bytes (${ctx.maxLineBytes} bytes): printed in pieces`,
-      ),
-  });
-  /** Aborts the current attempt to look again; set while one runs. */
-  let abortAttempt: (() => void) | undefined;
+  const tail = new Tail(t, ctx, signal);
   // A resume that has not found its anchor yet may be reading the new instance of a restarted
   // container (which may stay quiet): when the container changes, look again at once.
-  onChange?.(() => {
-    if (emitter.anchorPending) abortAttempt?.();
-  });
+  onChange?.(() => tail.recheck());
+  return tail.run();
+}
 
-  if (!ctx.onlyLogLines) await ctx.sink.attached(t);
-  if (ctx.follow && t.previousFirst === true) await readPreviousInstance();
-  let state: RetryState = { attempt: 0, lastReport: '' };
-  let mode: ReadMode = 'first';
-  let result: TailResult = 'ok';
-  while (!signal.aborted) {
-    const { outcome, splitter } = await readAttempt(mode);
-    if (signal.aborted) break;
-    const facts: Facts = { status: ctx.follow ? ctx.targets.status(t) : 'terminated' };
-    let d = nextStep(state, outcome, facts, rules, name);
-    if (d.step.kind === 'locate') {
-      facts.where = await whereIsInstance();
-      if (signal.aborted) break;
-      d = nextStep(state, outcome, facts, rules, name);
-    }
-    state = d.state;
-    if (d.report !== undefined) ctx.report(d.report);
-    const step = d.step;
-    if (step.kind === 'locate') break; // cannot happen: `where` is known now
-    if (step.kind === 'end') {
-      // The stream ended for good: a last line without a newline is still a line.
-      if (step.flush) await print(splitter.end(), splitter);
-      result = step.result;
-      break;
-    }
-    if (step.delayMs > 0) await clock.sleep(step.delayMs, signal);
-    // The first resume after a healthy stream goes at once (a mass disconnect resumes every tail, like
-    // the first attach); consecutive failures also queue for the shared budget.
-    if (step.budget) await ctx.retryBudget?.take(signal);
-    // The watch may have caught up while we waited.
-    if (step.endIfGone && ctx.targets.status(t) === 'gone') break;
-    mode = step.mode;
+/** One tail's state and I/O; its decisions are rules.ts's `nextStep`. */
+class Tail {
+  readonly #t: Target;
+  readonly #ctx: TailContext;
+  readonly #signal: AbortSignal;
+  readonly #clock: Clock;
+  readonly #rules: TailRules;
+  readonly #name: string;
+  readonly #emitter: LineEmitter;
+  /** Aborts the current attempt to look again; set while one runs. */
+  #abortAttempt: (() => void) | undefined;
+
+  constructor(t: Target, ctx: TailContext, signal: AbortSignal) {
+    this.#t = t;
+    this.#ctx = ctx;
+    this.#signal = signal;
+    this.#clock = ctx.clock ?? systemClock;
+    this.#rules = {
+      follow: ctx.follow,
+      maxAttemptsNoFollow: ctx.maxAttemptsNoFollow,
+      backoff: ctx.backoff,
+      healthyMs: ctx.healthyMs ?? 5000,
+      random: ctx.random,
+    };
+    this.#name = targetName(t);
+    this.#emitter = new LineEmitter({
+      target: t,
+      sanitize: ctx.sanitize,
+      onLongLine: () =>
+        ctx.report(
+          `kstern: a line of ${this.#name} is longer than --max-line-bytes (${ctx.maxLineBytes} bytes): printed in pieces`,
+        ),
+    });
   }
-  if (!ctx.onlyLogLines) await ctx.sink.detached(t);
-  return result;
+
+  /** The container changed: an attempt still waiting for its anchor stops and looks again. */
+  recheck(): void {
+    if (this.#emitter.anchorPending) this.#abortAttempt?.();
+  }
+
+  /** Read attempts, each followed by the step `nextStep` decides, until one says end. */
+  async run(): Promise<TailResult> {
+    const ctx = this.#ctx;
+    const t = this.#t;
+    const signal = this.#signal;
+    if (!ctx.onlyLogLines) await ctx.sink.attached(t);
+    if (ctx.follow && t.previousFirst === true) await this.#readPreviousInstance();
+    let state: RetryState = { attempt: 0, lastReport: '' };
+    let mode: ReadMode = 'first';
+    let result: TailResult = 'ok';
+    while (!signal.aborted) {
+      const { outcome, splitter } = await this.#readAttempt(mode);
+      if (signal.aborted) break;
+      const facts: Facts = { status: ctx.follow ? ctx.targets.status(t) : 'terminated' };
+      let d = nextStep(state, outcome, facts, this.#rules, this.#name);
+      if (d.step.kind === 'locate') {
+        facts.where = await this.#whereIsInstance();
+        if (signal.aborted) break;
+        d = nextStep(state, outcome, facts, this.#rules, this.#name);
+      }
+      state = d.state;
+      if (d.report !== undefined) ctx.report(d.report);
+      const step = d.step;
+      if (step.kind === 'locate') break; // cannot happen: `where` is known now
+      if (step.kind === 'end') {
+        // The stream ended for good: a last line without a newline is still a line.
+        if (step.flush) await this.#print(splitter.end(), splitter);
+        result = step.result;
+        break;
+      }
+      if (step.delayMs > 0) await this.#clock.sleep(step.delayMs, signal);
+      // The first resume after a healthy stream goes at once (a mass disconnect resumes every tail, like
+      // the first attach); consecutive failures also queue for the shared budget.
+      if (step.budget) await ctx.retryBudget?.take(signal);
+      // The watch may have caught up while we waited.
+      if (step.endIfGone && ctx.targets.status(t) === 'gone') break;
+      mode = step.mode;
+    }
+    if (!ctx.onlyLogLines) await ctx.sink.detached(t);
+    return result;
+  }
+
+  /** The request options every read of this container shares. */
+  #logOptions(follow: boolean): LogOptions {
+    const t = this.#t;
+    return { namespace: t.namespace, pod: t.pod, container: t.container, follow, timestamps: true };
+  }
+
+  /** --since / --since-time / --tail, for a first read (a resume uses its own sinceTime). */
+  #firstReadWindow(opts: LogOptions): void {
+    const ctx = this.#ctx;
+    if (ctx.sinceSeconds !== undefined) opts.sinceSeconds = ctx.sinceSeconds;
+    if (ctx.sinceTime !== undefined) opts.sinceTime = ctx.sinceTime;
+    if (ctx.tailLines !== undefined) opts.tailLines = ctx.tailLines;
+  }
 
   /**
    * The window (--tail / --since) of the instance before the one this tail follows, read once and marked,
    * so that attaching after a crash does not hide the crash. A failure is reported, never retried: the
    * current instance matters more.
    */
-  async function readPreviousInstance(): Promise<void> {
-    const opts: LogOptions = {
-      namespace: t.namespace,
-      pod: t.pod,
-      container: t.container,
-      follow: false,
-      timestamps: true,
-      previous: true,
-    };
-    if (ctx.sinceSeconds !== undefined) opts.sinceSeconds = ctx.sinceSeconds;
-    if (ctx.sinceTime !== undefined) opts.sinceTime = ctx.sinceTime;
-    if (ctx.tailLines !== undefined) opts.tailLines = ctx.tailLines;
-    const prev = new LineEmitter({ target: t, sanitize: ctx.sanitize });
+  async #readPreviousInstance(): Promise<void> {
+    const ctx = this.#ctx;
+    const signal = this.#signal;
+    const opts = { ...this.#logOptions(false), previous: true };
+    this.#firstReadWindow(opts);
+    const prev = new LineEmitter({ target: this.#t, sanitize: ctx.sanitize });
     prev.begin('first');
     const splitter = new LineSplitter(ctx.maxLineBytes);
     const emit = async (raw: Buffer[]) => {
@@ -174,42 +211,29 @@ export async function tailTarget(
       await emit(splitter.end());
     } catch (e) {
       if (!signal.aborted && isNoteworthy(e))
-        ctx.report(
-          `kstern: cannot read the previous instance of ${name}: ${e instanceof Error ? e.message : String(e)}`,
-        );
+        ctx.report(`kstern: cannot read the previous instance of ${this.#name}: ${errorMessage(e)}`);
     }
   }
 
   /** Prints what the emitter lets through of `raw`; returns how many lines, and whether the anchor was missing. */
-  async function print(
-    raw: Buffer[],
-    splitter: LineSplitter,
-  ): Promise<{ printed: number; anchorMissing: boolean }> {
+  async #print(raw: Buffer[], splitter: LineSplitter): Promise<{ printed: number; anchorMissing: boolean }> {
     if (raw.length === 0) return { printed: 0, anchorMissing: false };
-    const { lines, anchorMissing } = emitter.take(raw, splitter.kinds);
-    if (lines.length > 0) await ctx.sink.lines(lines);
+    const { lines, anchorMissing } = this.#emitter.take(raw, splitter.kinds);
+    if (lines.length > 0) await this.#ctx.sink.lines(lines);
     return { printed: lines.length, anchorMissing };
   }
 
   /** One request: reads the stream to its end (or failure, stall, recheck, abort). */
-  async function readAttempt(m: ReadMode): Promise<{ outcome: Outcome; splitter: LineSplitter }> {
-    const opts: LogOptions = {
-      namespace: t.namespace,
-      pod: t.pod,
-      container: t.container,
-      follow: ctx.follow && m !== 'previous',
-      timestamps: true,
-    };
+  async #readAttempt(m: ReadMode): Promise<{ outcome: Outcome; splitter: LineSplitter }> {
+    const ctx = this.#ctx;
+    const signal = this.#signal;
+    const emitter = this.#emitter;
+    const opts = this.#logOptions(ctx.follow && m !== 'previous');
     // --previous: every attempt reads the last terminated instance.
     if (m === 'previous' || ctx.previous === true) opts.previous = true;
     const since = m === 'first' ? undefined : emitter.sinceTime();
-    if (since !== undefined) {
-      opts.sinceTime = since;
-    } else {
-      if (ctx.sinceSeconds !== undefined) opts.sinceSeconds = ctx.sinceSeconds;
-      if (ctx.sinceTime !== undefined) opts.sinceTime = ctx.sinceTime;
-      if (ctx.tailLines !== undefined) opts.tailLines = ctx.tailLines;
-    }
+    if (since !== undefined) opts.sinceTime = since;
+    else this.#firstReadWindow(opts);
     emitter.begin(m);
     const splitter = new LineSplitter(ctx.maxLineBytes);
     const attemptCtl = new AbortController();
@@ -217,28 +241,28 @@ export async function tailTarget(
     signal.addEventListener('abort', onAbort, { once: true });
     let stalled: string | undefined;
     let recheck = false;
-    abortAttempt = () => {
+    this.#abortAttempt = () => {
       recheck = true;
       attemptCtl.abort('recheck');
     };
     let watch: StreamWatch | undefined;
     if (ctx.stall !== undefined && opts.follow) {
       watch = ctx.stall.register({
-        check: (s) => checkSilence(s, watch!),
+        check: (s) => this.#checkSilence(s, watch!),
         restart: (why) => {
           stalled = why;
           attemptCtl.abort('stalled');
         },
       });
     }
-    const started = clock.now();
+    const started = this.#clock.now();
     let printed = 0;
     let failure: unknown;
     try {
       watch?.waiting();
       for await (const chunk of ctx.api.streamLog(opts, attemptCtl.signal)) {
         watch?.busy();
-        const r = await print(splitter.push(chunk), splitter);
+        const r = await this.#print(splitter.push(chunk), splitter);
         printed += r.printed;
         if (r.anchorMissing) throw new AnchorMissing();
         watch?.waiting();
@@ -246,7 +270,7 @@ export async function tailTarget(
     } catch (e) {
       failure = e;
     } finally {
-      abortAttempt = undefined;
+      this.#abortAttempt = undefined;
       watch?.close();
       signal.removeEventListener('abort', onAbort);
     }
@@ -261,7 +285,7 @@ export async function tailTarget(
         recheck: recheck && failure === undefined,
         anchorPending: emitter.anchorPending,
         printed,
-        elapsedMs: clock.now() - started,
+        elapsedMs: this.#clock.now() - started,
       },
       splitter,
     };
@@ -272,29 +296,17 @@ export async function tailTarget(
    * 'previous' (the pod's last terminated instance: readable with previous=true), 'lost' (pod gone or
    * re-created, or an older instance), 'unknown' (the request failed).
    */
-  async function whereIsInstance(): Promise<Where> {
+  async #whereIsInstance(): Promise<Where> {
+    const t = this.#t;
     let pod: Pod;
     try {
       // With a deadline: a GET that hangs must not stop this tail for good ('unknown' retries later).
-      pod = await ctx.api.getPod(
-        t.namespace,
-        t.pod,
-        AbortSignal.any([signal, AbortSignal.timeout(POD_GET_TIMEOUT_MS)]),
-      );
+      const deadline = AbortSignal.any([this.#signal, AbortSignal.timeout(POD_GET_TIMEOUT_MS)]);
+      pod = await this.#ctx.api.getPod(t.namespace, t.pod, deadline);
     } catch (e) {
       return e instanceof KubeError && e.status === 404 ? 'lost' : 'unknown';
     }
-    if (pod.metadata?.uid !== undefined && t.podUid !== '' && pod.metadata.uid !== t.podUid) return 'lost';
-    const st = pod.status;
-    const s = [
-      ...(st?.containerStatuses ?? []),
-      ...(st?.initContainerStatuses ?? []),
-      ...(st?.ephemeralContainerStatuses ?? []),
-    ].find((x) => x.name === t.container);
-    if (s === undefined) return 'lost';
-    if (chooseContainerId(s) === t.containerId) return 'current';
-    if (s.lastState?.terminated?.containerID === t.containerId) return 'previous';
-    return 'lost';
+    return whereIn(pod, t);
   }
 
   /**
@@ -302,37 +314,41 @@ export async function tailTarget(
    * instance has ended (then the stream should have ended too: re-reading ends it) or the container's
    * log has a line newer than the last one printed that the stream has not delivered in a grace period.
    */
-  async function checkSilence(s: AbortSignal, w: StreamWatch): Promise<'ok' | 'restart'> {
-    const status = ctx.targets.status(t);
+  async #checkSilence(s: AbortSignal, w: StreamWatch): Promise<'ok' | 'restart'> {
+    const ctx = this.#ctx;
+    const status = ctx.targets.status(this.#t);
     if (status === 'gone') return 'ok'; // the manager closes it after its grace period
     if (status !== 'active') return 'restart';
     const before = w.lastActivity;
-    const newest = await newestLine(s);
-    const lastNs = emitter.lastNs;
+    const newest = await this.#newestLine(s);
+    const lastNs = this.#emitter.lastNs;
     if (newest === undefined || (lastNs !== undefined && newest <= lastNs)) return 'ok';
     // The server has a newer line: give the stream a moment to deliver it.
-    await clock.sleep(Math.min(2000, Math.max(100, (ctx.stall?.idleMs ?? 30_000) / 4)), s);
+    await this.#clock.sleep(Math.min(2000, Math.max(100, (ctx.stall?.idleMs ?? 30_000) / 4)), s);
     return w.lastActivity === before ? 'restart' : 'ok';
   }
 
   /** The timestamp of the container's newest log line (one small non-follow request). */
-  async function newestLine(s: AbortSignal): Promise<bigint | undefined> {
+  async #newestLine(s: AbortSignal): Promise<bigint | undefined> {
     const chunks: Buffer[] = [];
-    for await (const c of ctx.api.streamLog(
-      {
-        namespace: t.namespace,
-        pod: t.pod,
-        container: t.container,
-        follow: false,
-        timestamps: true,
-        tailLines: 1,
-        limitBytes: 256,
-      },
-      s,
-    )) {
-      chunks.push(c);
-    }
+    const opts = { ...this.#logOptions(false), tailLines: 1, limitBytes: 256 };
+    for await (const c of this.#ctx.api.streamLog(opts, s)) chunks.push(c);
     const { timestamp } = splitTimestamp(Buffer.concat(chunks));
     return timestamp === '' ? undefined : parseTimestampNs(timestamp);
   }
+}
+
+/** Where `t`'s instance stands in `pod` (a fresh copy from the API server): see #whereIsInstance. */
+export function whereIn(pod: Pod, t: Target): Where {
+  if (pod.metadata?.uid !== undefined && t.podUid !== '' && pod.metadata.uid !== t.podUid) return 'lost';
+  const st = pod.status;
+  const s = [
+    ...(st?.containerStatuses ?? []),
+    ...(st?.initContainerStatuses ?? []),
+    ...(st?.ephemeralContainerStatuses ?? []),
+  ].find((x) => x.name === t.container);
+  if (s === undefined) return 'lost';
+  if (chooseContainerId(s) === t.containerId) return 'current';
+  if (s.lastState?.terminated?.containerID === t.containerId) return 'previous';
+  return 'lost';
 }
