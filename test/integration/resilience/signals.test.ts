@@ -66,7 +66,9 @@ describe('signals and pipes', () => {
       }
     };
     try {
-      await delay(1000);
+      // kstern is running (its handlers installed) once its log stream is open and the pipe has filled.
+      await srv.waitFor(() => srv.stats().logStreamsOpen >= 1, 15_000);
+      await delay(500);
       k.kill('SIGTERM');
       assert.equal(await within(closed, 'kstern exits'), 143);
       await within(readerClosed, 'the reader ends');
