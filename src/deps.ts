@@ -1,6 +1,9 @@
 // Side effects a run needs, injected so that main(argv, deps) runs in-process in tests.
 import type { ResolvedKube } from './config/kubeconfig.ts';
 import type { KubeApi } from './kube/api.ts';
+import type { Writer } from './output/writer.ts';
+import type { LineSink } from './tail/sink.ts';
+import type { TailContext } from './tail/tailer.ts';
 
 export interface OutStream extends NodeJS.WritableStream {
   isTTY?: boolean;
@@ -25,6 +28,11 @@ export interface Deps {
     kube: ResolvedKube,
     opts: { verbosity: number; log: (line: string) => void },
   ) => Promise<KubeApi>;
+  /**
+   * Tests of the tails' rules against the fake server (stall detection, a fragile output) tune the tail
+   * options of a real run here instead of rebuilding the pipeline by hand (`sink` and `writer` are the run's).
+   */
+  tailTuning?: (api: KubeApi, run: { sink: LineSink; writer: Writer }) => Partial<TailContext>;
   /** Delays of the run's own notices; tests shorten them. */
   delays?: {
     /** Follow mode: how long a query may match nothing before kstern says so (default 5000 ms). */

@@ -254,13 +254,14 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     }
   });
   let queueTimer: NodeJS.Timeout | undefined;
+  const sink = formatSink(
+    countingFormatter(formatter, () => printed++),
+    writer,
+  );
   const tails = new TailManager(
     {
       api,
-      sink: formatSink(
-        countingFormatter(formatter, () => printed++),
-        writer,
-      ),
+      sink,
       targets,
       onlyLogLines: cfg.onlyLogLines,
       follow: cfg.follow,
@@ -279,6 +280,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       stall: new StallMonitor(api.ping ? { ping: (ms) => api.ping!(ms) } : {}),
       // Reconnects of all tails together: at most 20 per second after a burst of 100.
       retryBudget: new TokenBucket(20, 100),
+      ...deps.tailTuning?.(api, { sink, writer }),
     },
     root.signal,
     {

@@ -39,8 +39,8 @@ describe('a line the output cannot format', () => {
       (l) => notes.push(l),
       '--output json',
     );
-    const p = await startPipeline(await srv.writeKubeconfig(), /^fragile-/, (_api, writer) => ({
-      sink: formatSink(guarded, writer),
+    const p = await startPipeline(await srv.writeKubeconfig(), /^fragile-/, (_api, run) => ({
+      sink: formatSink(guarded, run.writer),
     }));
     try {
       const lines = Array.from(

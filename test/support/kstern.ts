@@ -98,6 +98,8 @@ export function runKstern(
     stdin?: string | Buffer;
     /** The run's own notice delays (Deps.delays). */
     delays?: Deps['delays'];
+    /** Tail options of the run, tuned by the test (Deps.tailTuning). */
+    tailTuning?: Deps['tailTuning'];
   } = {},
 ): InProcess {
   const c = capture();
@@ -114,6 +116,7 @@ export function runKstern(
     env: o.env ?? {},
     homeDir: o.homeDir ?? '/nonexistent-home',
     signal: ac.signal,
+    ...(o.tailTuning ? { tailTuning: o.tailTuning } : {}),
     ...(o.delays ? { delays: o.delays } : {}),
   });
   return { ...c.api, kill: (sig = 'SIGINT') => ac.abort(sig), done };

@@ -18,7 +18,7 @@ describe('stall detection', () => {
     srv.createPod({ name: 'stuck-1', containers: ['app'] });
     let monitor!: StallMonitor;
     const p = await startPipeline(await srv.writeKubeconfig(), /^stuck-/, (api) => ({
-      stall: (monitor = new StallMonitor({ idleMs: 300, pingTimeoutMs: 500, ping: (ms) => api.ping(ms) })),
+      stall: (monitor = new StallMonitor({ idleMs: 300, pingTimeoutMs: 500, ping: (ms) => api.ping!(ms) })),
     }));
     try {
       await srv.waitFor(() => srv.stats().logStreamsOpen >= 1, 5000);
@@ -51,7 +51,7 @@ describe('stall detection', () => {
         idleMs: 300,
         pingTimeoutMs: 500,
         checkTimeoutMs: 500,
-        ping: (ms) => api.ping(ms),
+        ping: (ms) => api.ping!(ms),
       })),
     }));
     try {
@@ -86,7 +86,7 @@ describe('stall detection', () => {
     srv.createPod({ name: 'dead-2', containers: ['app'] });
     let monitor!: StallMonitor;
     const p = await startPipeline(await writeKubeconfig(srv, { server: proxy.url }), /^dead-/, (api) => ({
-      stall: (monitor = new StallMonitor({ idleMs: 300, pingTimeoutMs: 300, ping: (ms) => api.ping(ms) })),
+      stall: (monitor = new StallMonitor({ idleMs: 300, pingTimeoutMs: 300, ping: (ms) => api.ping!(ms) })),
     }));
     try {
       await srv.waitFor(() => srv.stats().logStreamsOpen >= 2, 5000);
@@ -128,7 +128,7 @@ describe('stall detection', () => {
     srv.appendLog('default', 'quiet-1', 'app', 'quiet-1/app seq=1');
     let monitor!: StallMonitor;
     const p = await startPipeline(await srv.writeKubeconfig(), /^quiet-/, (api) => ({
-      stall: (monitor = new StallMonitor({ idleMs: 200, pingTimeoutMs: 500, ping: (ms) => api.ping(ms) })),
+      stall: (monitor = new StallMonitor({ idleMs: 200, pingTimeoutMs: 500, ping: (ms) => api.ping!(ms) })),
     }));
     try {
       await srv.waitFor(() => srv.stats().logStreamsOpen >= 2, 5000);

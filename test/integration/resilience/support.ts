@@ -4,18 +4,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import yaml from 'js-yaml';
-import { resolveKubeconfig } from '../../../src/config/kubeconfig.ts';
-import { watchPods } from '../../../src/kube/pod-watcher.ts';
-import { createKubeApi, type HttpKubeApi } from '../../../src/kube/transport.ts';
-import { defaultFormatter } from '../../../src/output/format.ts';
-import { formatSink } from '../../../src/output/sink.ts';
-import { Writer } from '../../../src/output/writer.ts';
-import { TailManager } from '../../../src/tail/manager.ts';
+import type { KubeApi } from '../../../src/kube/api.ts';
+import type { Writer } from '../../../src/output/writer.ts';
+import type { LineSink } from '../../../src/tail/sink.ts';
 import type { TailContext } from '../../../src/tail/tailer.ts';
-import { TargetSet } from '../../../src/targets/select.ts';
 import type { FakeApiServer } from '../../fake-apiserver/index.ts';
+import { runKstern } from '../../support/kstern.ts';
 import { until } from '../../support/wait.ts';
 
 /** Per source (the text before ` seq=`), the sequence numbers seen, and what is wrong with them. */
@@ -179,105 +174,40 @@ export async function writeKubeconfig(
 }
 
 export interface Pipeline {
-  api: HttpKubeApi;
-  manager: TailManager;
   stdout(): string;
   stderr(): string;
   lines(): string[];
   waitLines(pred: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Stops the run (as Ctrl-C does) and waits for it to end. */
   stop(): Promise<void>;
 }
 
 /**
- * run.ts's pipeline (watch → targets → tails → writer) in-process, with `tail` overriding tail options
- * (stall monitor, backoff, ...). Output as the default formatter prints it, without colour.
+ * A real run (main() in-process, follow mode, no colour) of pods matching `query`, with `tail` tuning the
+ * tail options of that run (stall monitor, backoff, a different sink, ...): the pipeline is run.ts's
+ * own, not a copy of it.
  */
 export async function startPipeline(
   kubeconfig: string,
   query: RegExp,
-  tail: (api: HttpKubeApi, writer: Writer) => Partial<TailContext> = () => ({}),
+  tail: (api: KubeApi, run: { sink: LineSink; writer: Writer }) => Partial<TailContext> = () => ({}),
 ): Promise<Pipeline> {
-  const kube = await resolveKubeconfig({
-    kubeconfigFlag: kubeconfig,
-    contextFlag: undefined,
-    env: {},
-    homeDir: '/nonexistent-home',
+  const k = runKstern([query.source, '--kubeconfig', kubeconfig, '--color', 'never'], {
+    tailTuning: (api, run) => ({ backoff: { initialMs: 100, maxMs: 2000 }, ...tail(api, run) }),
   });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (b: Buffer) => out.push(b));
-  stderr.on('data', (b: Buffer) => err.push(b));
-  const root = new AbortController();
-  const writer = new Writer({ out: stdout, err: stderr });
-  const report = (line: string) => void writer.err(`${line}\n`);
-  const api = await createKubeApi(kube, {});
-  const targets = new TargetSet(
-    { query, excludePod: [] },
-    {
-      container: /.*/,
-      excludeContainer: [],
-      initContainers: true,
-      ephemeralContainers: true,
-      states: new Set(),
-    },
-  );
-  const manager = new TailManager(
-    {
-      api,
-      sink: formatSink(defaultFormatter({ color: false, showNamespace: false }), writer),
-      targets,
-      onlyLogLines: false,
-      follow: true,
-      sinceSeconds: undefined,
-      sinceTime: undefined,
-      tailLines: undefined,
-      maxAttemptsNoFollow: 5,
-      backoff: { initialMs: 100, maxMs: 2000 },
-      random: Math.random,
-      report,
-      ...tail(api, writer),
-    },
-    root.signal,
-    { deleteGraceMs: 1000 },
-  );
-  const loop = (async () => {
-    for await (const ev of watchPods(api, {
-      namespaces: ['default'],
-      signal: root.signal,
-      backoff: { initialMs: 100, maxMs: 2000 },
-    })) {
-      if (ev.type === 'upsert') for (const t of targets.visit(ev.pod)) manager.start(t);
-      else if (ev.type === 'delete') {
-        targets.forget(ev.pod);
-        manager.podDeleted(ev.pod);
-      } else if (ev.type === 'error') report(`watch error: ${ev.error.message}`);
-    }
-  })();
-  const stdoutText = () => Buffer.concat(out).toString('utf8');
-  const lines = () => {
-    const s = stdoutText();
-    const end = s.lastIndexOf('\n');
-    return end < 0 ? [] : s.slice(0, end).split('\n');
-  };
   return {
-    api,
-    manager,
-    stdout: stdoutText,
-    stderr: () => Buffer.concat(err).toString('utf8'),
-    lines,
+    stdout: k.stdout,
+    stderr: k.stderr,
+    lines: k.lines,
     waitLines: (pred, what, timeoutMs = 15_000) =>
       until(
-        () => pred(lines()),
-        `${what}; stderr: ${Buffer.concat(err).toString('utf8').slice(-1500)}`,
+        () => pred(k.lines()),
+        () => `${what}; stderr: ${k.stderr().slice(-1500)}`,
         timeoutMs,
       ),
     async stop() {
-      root.abort('done');
-      await loop;
-      await manager.drain();
-      api.close();
+      k.kill('SIGINT');
+      await k.done;
     },
   };
 }
