@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       return 0;
     }
     if (cmd.kind === 'version') {
-      deps.stdout.write(`version: ${VERSION}\n`);
+      deps.stdout.write(`version: ${VERSION}\nnode: ${process.version}\n`);
       return 0;
     }
     sanitizeFlag = cmd.config.sanitize;

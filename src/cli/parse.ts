@@ -89,6 +89,18 @@ export function preprocessArgv(argv: readonly string[]): string[] {
       out.push('--events=warning');
       continue;
     }
+    // kubectl's -v=N (verbosity): stern's -v is --version, so only a number after '=' or joined is read so.
+    const kubectlV = /^-v=?(\d+)$/.exec(a);
+    if (kubectlV) {
+      out.push(`--verbosity=${kubectlV[1]}`);
+      continue;
+    }
+    if (/^(-v|--version)=/.test(a)) {
+      throw new UserError(
+        `${a.split('=')[0]} takes no value: use --version alone to print the version (or -v=N for kubectl-style verbosity)`,
+        EXIT.usage,
+      );
+    }
     const long = /^--([a-z][a-z-]*)=(.*)$/.exec(a);
     if (long && BOOL_LONGS.has(long[1]!)) {
       const v = long[2]!.toLowerCase();
@@ -400,6 +412,14 @@ export function parseRaw(argv: readonly string[], version: string): Parsed | Com
       throw new UserError(`${msg} (see kstern --help)`, EXIT.usage);
     }
     throw e;
+  }
+  if (program.args.length > 1) {
+    // stern takes one query; a second word is most often a container name.
+    const extra = program.args.slice(1);
+    throw new UserError(
+      `unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((x) => `"${x}"`).join(' ')}: kstern takes one pod query (to pick a container, use -c ${extra[0]})`,
+      EXIT.usage,
+    );
   }
   return { program, query: program.args[0], raw: program.opts<Raw>() };
 }

@@ -111,6 +111,17 @@ describe('parseArgs', () => {
     assert.deepEqual(parseArgs(['-v'], 'test'), { kind: 'version' });
   });
 
+  it("kubectl's -v=N means verbosity, not the version (stern's bare -v still is)", () => {
+    for (const argv of [
+      ['x', '-v=6'],
+      ['x', '-v6'],
+    ]) {
+      const c = parseArgs(argv, 'test');
+      assert.equal(c.kind, 'run');
+      assert.equal((c as { config: { verbosity: number } }).config.verbosity, 6);
+    }
+  });
+
   const bad: [string[], RegExp][] = [
     [['('], /^failed to compile regular expression from query: /],
     [['x', '-c', '['], /^failed to compile regular expression for container query: /],
@@ -126,6 +137,12 @@ describe('parseArgs', () => {
     [['x', '--nope'], /^unknown option '--nope' \(Did you mean --node\?\) \(see kstern --help\)$/],
     [['x', '-n'], /^option '-n, --namespace <name>' argument missing/],
     [['x', '--verbosity', 'loud'], /^invalid value "loud" for --verbosity: not an integer$/],
+    [['x', '--version=false'], /^--version takes no value: use --version alone to print the version/],
+    // stern takes one query: a second word is most often meant as a container.
+    [
+      ['service', 'gateway'],
+      /^unexpected argument "gateway": kstern takes one pod query \(to pick a container, use -c gateway\)$/,
+    ],
     // Numbers that do not fit are rejected, not sent as 1e20 (kubectl: "value out of range").
     [
       ['x', '--tail', '99999999999999999999'],
