@@ -36,6 +36,17 @@ function flagsOf(o: OptionDef): string {
   return o.kind === 'bool' ? names : `${names} <${o.arg ?? 'value'}>`;
 }
 
+const HELP_EXAMPLES = `
+Examples:
+  kstern web                          every container of pods whose name contains "web"
+  kstern deployment/web -n shop -t    a deployment's pods, with timestamps
+  kstern -l app=api -c server -i ERROR --since 15m
+  kstern job/migrate --until done     follow a Job to its end; exit 0 if it succeeded
+  kstern crashy --previous            the last lines of the instance that crashed
+  kstern web -o json | jq .message    one JSON object per line
+
+Use "kstern --show-hidden-options" for a list of hidden command-line options.`;
+
 export function buildProgram(version: string): Commander {
   const p = new Commander('kstern')
     .usage('[pod-query] [flags]')
@@ -47,11 +58,13 @@ export function buildProgram(version: string): Commander {
     .helpOption('-h, --help', 'Show this help and exit.')
     .allowExcessArguments(true)
     .version(version, '-v, --version', 'Print the version and exit.')
-    .addHelpText('after', '\nUse "kstern --show-hidden-options" for a list of hidden command-line options.')
+    .addHelpText('after', HELP_EXAMPLES)
     .exitOverride();
   for (const o of OPTIONS) {
     if (o.long === 'version') continue;
-    const opt = new Option(flagsOf(o), o.description);
+    // Every default is shown, as stern's (cobra's) help does; `false` for a switch says nothing.
+    const shown = o.default !== undefined && o.default !== 'false' ? ` (default ${o.default})` : '';
+    const opt = new Option(flagsOf(o), `${o.description}${shown}`);
     if (o.hidden) opt.hideHelp();
     if (o.kind === 'list') {
       // Repeatable and comma-separated: -n a,b -n c → [a, b, c].
