@@ -1,6 +1,7 @@
 // Wires the pipeline for one Config: kubeconfig → API → pod watcher → targets → tails → writer.
 import { readFile } from 'node:fs/promises';
 import { TemplateError } from '@kstern/gotemplate';
+import ms from 'ms';
 import { promptForInstance } from './cli/prompt.ts';
 import type { Config } from './config/config.ts';
 import { sinceSecondsFor } from './config/duration.ts';
@@ -10,7 +11,7 @@ import type { Pod } from './core/kube-objects.ts';
 import type { Target } from './core/model.ts';
 import type { Deps } from './deps.ts';
 import { EventWatch } from './events.ts';
-import { type KubeApi, KubeError } from './kube/api.ts';
+import { isConnectionLoss, type KubeApi, KubeError } from './kube/api.ts';
 import { watchPods } from './kube/pod-watcher.ts';
 import { createKubeApi } from './kube/transport.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
@@ -629,6 +630,8 @@ async function follow(
 ): Promise<string | undefined> {
   const total = groups.reduce((n, g) => n + g.namespaces.length, 0);
   const failedAtStart = new Set<string | undefined>();
+  /** While the connection is lost: when it was (one calm line then, one when it is back). */
+  let lostSince: number | undefined;
   const reported = new Map<string | undefined, string>();
   const streams = groups.map((g) =>
     watchPods(api, {
@@ -644,11 +647,22 @@ async function follow(
     else if (ev.type === 'synced') {
       reported.delete(ev.namespace);
       on.synced(ev.namespace);
+    } else if (ev.type === 'recovered') {
+      if (lostSince !== undefined) {
+        report(`kstern: reconnected to ${api.server} after ${ms(Math.round(performance.now() - lostSince))}`);
+        lostSince = undefined;
+      }
     } else if (ev.type === 'error') {
       if (ev.initial) failedAtStart.add(ev.namespace);
       const msg = describe(ev.error, api, context, cfg);
       if (ev.initial && (isFatalAtStart(ev.error) || failedAtStart.size === total)) return msg;
-      if (reported.get(ev.namespace) !== msg) {
+      if (!ev.initial && isConnectionLoss(ev.error)) {
+        // An outage: said once for the server, not once per namespace and error text.
+        if (lostSince === undefined) {
+          lostSince = performance.now();
+          report(`kstern: lost the connection to ${api.server} (${ev.error.code}); retrying…`);
+        }
+      } else if (reported.get(ev.namespace) !== msg) {
         const where = ev.namespace === undefined ? 'all namespaces' : `namespace ${ev.namespace}`;
         report(`failed to watch pods in ${where}: ${msg}, will retry`);
         reported.set(ev.namespace, msg);

@@ -59,6 +59,29 @@ export interface KubeApi {
   close(): void;
 }
 
+const CONNECTION_LOST = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+/**
+ * Whether `e` is the connection to the server failing (refused, reset, timed out, GOAWAY, a dead
+ * HTTP/2 session), as opposed to an answer kstern cannot use (a Status, a malformed or oversized body).
+ */
+export function isConnectionLoss(e: KubeError): boolean {
+  if (e.status !== 0 || e.code === undefined) return false;
+  return CONNECTION_LOST.has(e.code) || e.code.startsWith('ERR_HTTP2_');
+}
+
 /** An error from the API server or the connection to it. */
 export class KubeError extends Error {
   /** HTTP status, or 0 for a connection-level failure (refused, reset, TLS, GOAWAY). */

@@ -17,6 +17,8 @@ export type PodEvent =
   | { type: 'delete'; pod: Pod }
   /** The initial list of that namespace has been emitted. */
   | { type: 'synced'; namespace: string | undefined }
+  /** A namespace whose requests failed got an answer again (a list, or a watch event). */
+  | { type: 'recovered'; namespace: string | undefined }
   /** initial: the namespace has never listed successfully. The watcher retries on its own. */
   | { type: 'error'; namespace: string | undefined; error: KubeError; initial: boolean };
 
@@ -107,6 +109,7 @@ async function watchNamespace(ns: string | undefined, ctx: Ctx): Promise<void> {
       }
       if (signal.aborted) return;
       attempt = 0;
+      if (lastError !== undefined) await push({ type: 'recovered', namespace: ns });
       lastError = undefined;
       await reconcile(list);
       rv = list.metadata.resourceVersion || undefined;
@@ -141,6 +144,7 @@ async function watchNamespace(ns: string | undefined, ctx: Ctx): Promise<void> {
         }
         if (events++ === 0) {
           attempt = 0;
+          if (lastError !== undefined) await push({ type: 'recovered', namespace: ns });
           lastError = undefined;
         }
         expiredInARow = 0;

@@ -106,6 +106,7 @@ function brief(e: PodEvent): string {
   if (e.type === 'upsert' || e.type === 'delete')
     return `${e.type} ${e.pod.metadata.namespace}/${e.pod.metadata.name}`;
   if (e.type === 'synced') return `synced ${e.namespace}`;
+  if (e.type === 'recovered') return `recovered ${e.namespace}`;
   return `error ${e.namespace} ${e.error.status} ${e.error.message}`;
 }
 

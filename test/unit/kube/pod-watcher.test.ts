@@ -172,6 +172,7 @@ function brief(evs: PodEvent[]): string[] {
     if (e.type === 'upsert' || e.type === 'delete')
       return `${e.type} ${e.pod.metadata.name}@${e.pod.metadata.resourceVersion}`;
     if (e.type === 'synced') return `synced ${e.namespace ?? '*'}`;
+    if (e.type === 'recovered') return `recovered ${e.namespace ?? '*'}`;
     return `error ${e.namespace ?? '*'} ${e.error.status} ${e.error.message}${e.initial ? ' (initial)' : ''}`;
   });
 }
@@ -252,12 +253,13 @@ describe('watchPods', () => {
     });
     api.setLists('ns', refused, refused, refused, list('3', pod('ns', 'a', '2')));
     const w = start(api, { namespaces: ['ns'] });
-    assert.deepEqual(brief(await w.take(3)), [
+    assert.deepEqual(brief(await w.take(4)), [
       'error ns 0 cannot connect to the server https://fake:6443: connect ECONNREFUSED (initial)',
+      'recovered ns',
       'upsert a@2',
       'synced ns',
     ]);
-    // full jitter with random() = 0.5: half of 100, 200, 400
+    // equal jitter with random() = 0.5: three quarters of 100, 200, 400
     assert.deepEqual(w.delays, [75, 150, 300]);
     w.ctl.abort();
   });
@@ -294,7 +296,7 @@ describe('watchPods', () => {
       type: 'ERROR',
       object: { kind: 'Status', code: 500, message: 'etcd is sad', reason: 'InternalError' },
     });
-    assert.deepEqual(brief(await w.take(2)), ['error ns 500 etcd is sad', 'upsert a@5']);
+    assert.deepEqual(brief(await w.take(3)), ['error ns 500 etcd is sad', 'recovered ns', 'upsert a@5']);
     assert.equal(api.listCalls.length, 2);
     w.ctl.abort();
   });
