@@ -4,7 +4,7 @@ import type { Config } from '../config/config.ts';
 import type { LogLine } from '../core/model.ts';
 import { buildPalette, colorsFor, paletteSgr } from './colors.ts';
 import { compileHighlighter, compileLineFilter } from './filters.ts';
-import { defaultFormatter, type Formatter } from './format.ts';
+import { defaultFormatter, type Formatter, joinLines } from './format.ts';
 import { extjsonLine, jsonLine, rawLine } from './json-formats.ts';
 import { sanitizeJSON, sanitizeText } from './sanitize.ts';
 import { compileTemplate, type LogData } from './template/index.ts';
@@ -147,7 +147,9 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const rawBytes = o.template === undefined && cfg.output === 'raw' && !highlight;
   const NL = Buffer.from('\n');
 
+  const rawBatch = rawBytes && !keep && !formatTs;
   return {
+    ...(rawBatch ? { lines: (ls: readonly LogLine[]) => joinLines(ls, undefined) } : {}),
     line(l) {
       if (rawBytes) {
         if (keep && !keep(l.content.toString('utf8'))) return undefined;
