@@ -1,10 +1,32 @@
 // The esbuild bundle of src/main.ts and everything it imports into one ESM file, plus the third-party
 // notices for what went into it. scripts/build.mjs writes both; tests rebuild in memory to compare.
 import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { build } from 'esbuild';
 import { bundledPackages, renderNotices } from './notices.mjs';
 
 const ROOT = new URL('..', import.meta.url);
+
+/**
+ * Node's built-in modules are required (through the banner's `require`), not imported: an ESM import of a
+ * built-in makes Node build its ESM facade, reading every export, and on Node 26 `node:http`'s lazy
+ * exports then load undici (~40 ms); a require is only the CommonJS module. It also lets esbuild load
+ * the built-ins of lazily evaluated parts of the bundle (the pipeline, see main.ts) when they run.
+ */
+const builtinsViaRequire = {
+  name: 'kstern-builtins-via-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z][a-z0-9_/]*$/ }, (a) => {
+      if (!isBuiltin(a.path)) return undefined;
+      if (a.namespace === 'kstern-builtin') return { path: a.path, external: true };
+      return { path: a.path, namespace: 'kstern-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'kstern-builtin' }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(a.path)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 /**
  * What kstern takes from @kubernetes/client-node at run time: the kubeconfig loader and its auth (KubeConfig,
@@ -65,7 +87,7 @@ export async function bundle() {
     // Licence comments go to a separate output, folded into THIRD_PARTY_NOTICES.md.
     legalComments: 'external',
     metafile: true,
-    plugins: [clientNodeSubset],
+    plugins: [builtinsViaRequire, clientNodeSubset],
     // Less for V8 to parse at every start (no compile cache on Node 20); names are kept for stack traces.
     minifyWhitespace: true,
     minifySyntax: true,
