@@ -1,6 +1,7 @@
 // `npm run bench`: kstern beside `kubectl logs` and the bare Node HTTP/2 client (bench/bare-client.mjs) on
-// the fake API server, same run, alternating, several runs; prints medians with min–max and writes the
-// table into bench/README.md (between the markers for the Node major it ran kstern on).
+// the fake API server, same run, alternating, several runs; prints medians with min–max (wall time, and
+// CPU time when GNU time is installed) and writes the tables into bench/README.md (between the markers
+// for the Node major it ran kstern on).
 //
 // npm run bench -- [--runs 5] [--node /path/to/node] [--before /path/to/old/bin/kstern.js] [--no-write]
 // --node runs kstern and the bare client on another Node (the harness and the server stay on this one);
@@ -141,19 +142,32 @@ if (values.before)
     c.argv.before = [k[0]!, values.before, ...k.slice(2)];
   }
 
-/** Runs a command to its end with stdout piped; returns wall milliseconds and the number of lines. */
-function time(argv: string[]): Promise<{ ms: number; lines: number }> {
+/** GNU time, for each run's CPU time (user + system): on a shared machine it varies less than wall time. */
+const GNU_TIME = spawnSync('/usr/bin/time', ['-f', '%U', 'true']).status === 0 ? '/usr/bin/time' : undefined;
+
+/**
+ * Runs a command to its end with stdout piped; returns wall milliseconds, CPU milliseconds (NaN without
+ * GNU time) and the number of lines.
+ */
+function time(argv: string[]): Promise<{ ms: number; cpuMs: number; lines: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const cmd = GNU_TIME ? [GNU_TIME, '-f', '\n__cpu %U %S', ...argv] : argv;
+    const child = spawn(cmd[0]!, cmd.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let lines = 0;
+    let err = '';
     child.stdout.on('data', (b: Buffer) => {
       for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
     });
+    child.stderr.on('data', (b: Buffer) => {
+      err = (err + b.toString('latin1')).slice(-2000);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      const cpu = /__cpu ([\d.]+) ([\d.]+)/.exec(err);
       if (code !== 0) reject(new Error(`${argv.join(' ')} exited ${code}`));
-      else resolve({ ms: performance.now() - t0, lines });
+      else resolve({ ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN, lines });
     });
   });
 }
@@ -172,8 +186,10 @@ const fmt = (xs: number[]) => {
 const load0 = loadavg()[0]!;
 const tools = (Object.keys(cases[0]!.argv) as Tool[]).filter((t) => cases[0]!.argv[t]);
 const rows: string[] = [];
+const cpuRows: string[] = [];
 for (const c of cases) {
   const ms: Partial<Record<Tool, number[]>> = {};
+  const cpu: Partial<Record<Tool, number[]>> = {};
   const order = tools.filter((t) => c.argv[t]);
   // One warm-up round (page cache, Node's compile cache), then RUNS rounds in a rotating order.
   for (let r = -1; r < RUNS; r++) {
@@ -182,14 +198,21 @@ for (const c of cases) {
       const res = await time(c.argv[who]!);
       if (c.lines >= 0 && res.lines !== c.lines)
         throw new Error(`${who} printed ${res.lines} lines for "${c.name}", expected ${c.lines}`);
-      if (r >= 0) (ms[who] ??= []).push(res.ms);
+      if (r >= 0) {
+        (ms[who] ??= []).push(res.ms);
+        (cpu[who] ??= []).push(res.cpuMs);
+      }
     }
   }
   const m = (t: Tool) => median(ms[t]!);
   const cells = order.map((t) => fmt(ms[t]!));
   const row = `| ${c.name} | ${cells.join(' | ')} | ${(m('kstern') / m('kubectl')).toFixed(2)} | ${(m('kstern') / m('bare')).toFixed(2)} |`;
+  const mc = (t: Tool) => median(cpu[t]!);
+  const cpuRow = `| ${c.name} | ${order.map((t) => `${mc(t).toFixed(0)} ms`).join(' | ')} | ${(mc('kstern') / mc('kubectl')).toFixed(2)} | ${(mc('kstern') / mc('bare')).toFixed(2)} |`;
   console.log(row);
+  console.log(cpuRow);
   rows.push(row);
+  cpuRows.push(cpuRow);
 }
 await srv.close();
 
@@ -207,6 +230,16 @@ const table = [
   `| case | ${tools.map((t) => head[t]).join(' | ')} | kstern / kubectl | kstern / bare |`,
   `|---|${tools.map(() => '---|').join('')}---|---|`,
   ...rows,
+  ...(GNU_TIME
+    ? [
+        '',
+        'CPU time (user + system, median), the same runs:',
+        '',
+        `| case | ${tools.map((t) => head[t]).join(' | ')} | kstern / kubectl | kstern / bare |`,
+        `|---|${tools.map(() => '---|').join('')}---|---|`,
+        ...cpuRows,
+      ]
+    : []),
 ].join('\n');
 console.log(`\n${table}`);
 

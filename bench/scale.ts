@@ -1,5 +1,6 @@
 // How kstern's cost grows with the number of containers it follows, on the fake API server.
 // Run: npm run build && npx tsx bench/scale.ts [--sizes 1,10,100,1000] [--seconds 60] [--rate 2] [--node path]
+//      [--node-flags '--max-semi-space-size=4']
 //
 // For each size N (N/2 pods × 2 containers, one label): kstern follows them all (`-l app=scale
 // --max-log-requests N`); reported: the time from the spawn until the server has N log streams open
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     rate: { type: 'string', default: '2' },
     node: { type: 'string', default: process.execPath },
+    /** V8/Node flags for kstern, e.g. `--max-semi-space-size=4` (space-separated). */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const SIZES = values.sizes.split(',').map(Number);
@@ -82,7 +85,15 @@ async function measure(n: number, seconds: number): Promise<Row> {
   const t0 = performance.now();
   const k = spawn(
     values.node,
-    [BIN, '-l', 'app=scale', `--max-log-requests=${n}`, '--kubeconfig', kubeconfig],
+    [
+      ...values['node-flags'].split(' ').filter(Boolean),
+      BIN,
+      '-l',
+      'app=scale',
+      `--max-log-requests=${n}`,
+      '--kubeconfig',
+      kubeconfig,
+    ],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   let lines = 0;
@@ -143,7 +154,9 @@ const nodeVersion = await new Promise<string>((resolve) => {
   c.on('close', () => resolve(s.trim()));
 });
 const f1 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
-console.log(`Node ${nodeVersion}; every container logs ${RATE} lines/s while followed.\n`);
+console.log(
+  `Node ${nodeVersion}${values['node-flags'] ? ` ${values['node-flags']}` : ''}; every container logs ${RATE} lines/s while followed.\n`,
+);
 console.log(
   '| containers | all streaming after | RSS idle | RSS after 20 s | RSS at end (s) | RSS peak | growth, 2nd half | CPU per line |',
 );
