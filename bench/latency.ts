@@ -77,7 +77,7 @@ const tools: Record<string, string[]> = {
 const all: Record<string, number[]> = { kstern: [], kubectl: [] };
 for (let r = 0; r < RUNS; r++)
   for (const who of r % 2 === 0 ? ['kstern', 'kubectl'] : ['kubectl', 'kstern'])
-    all[who]!.push(...(await measure(tools[who]!)));
+    all[who] = all[who]!.concat(await measure(tools[who]!));
 await srv.close();
 const nodeVersion = spawnSync(values.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 console.log(

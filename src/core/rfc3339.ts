@@ -113,7 +113,7 @@ function two(b: Uint8Array, at: number): number {
 }
 
 /**
- * Whether `line` starts with a valid fixed-width UTC timestamp followed by a space (`<30 bytes> `): the
+ * Whether the line `b` starts with a valid fixed-width UTC timestamp and a space (`<30 bytes> `): the
  * same answer `splitTimestamp` gives for lines of that shape, checked on the bytes.
  */
 export function startsWithFixedTimestamp(b: Uint8Array): boolean {
