@@ -11,28 +11,42 @@ try {
 } catch {
   // A cache that cannot be set up only costs speed.
 }
-const { main, SIGNAL_EXIT } = await import('../dist/kstern.js');
-
-const controller = new AbortController();
-for (const sig of Object.keys(SIGNAL_EXIT)) {
-  process.on(sig, () => {
-    // A second signal while shutting down means "now".
-    if (controller.signal.aborted) process.exit(SIGNAL_EXIT[sig]);
-    controller.abort(sig);
-  });
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  // The version alone needs none of the bundle, whose compilation is most of a start-up on Node 20:
+  // the build takes the bundle's version from package.json too, and the output is main()'s.
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`version: ${pkg.version}\nnode: ${process.version}\n`);
+  process.exit(0);
+} else {
+  await runMain();
 }
-// A closed stderr (EPIPE) must not kill the run with an unhandled 'error' event.
-process.stderr.on('error', () => {});
 
-const code = await main(process.argv.slice(2), {
-  // Only touched (and so only opened) by --stdin and --prompt.
-  get stdin() {
-    return process.stdin;
-  },
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  homeDir: homedir(),
-  signal: controller.signal,
-});
-process.exit(code);
+async function runMain() {
+  const { main, SIGNAL_EXIT } = await import('../dist/kstern.js');
+
+  const controller = new AbortController();
+  for (const sig of Object.keys(SIGNAL_EXIT)) {
+    process.on(sig, () => {
+      // A second signal while shutting down means "now".
+      if (controller.signal.aborted) process.exit(SIGNAL_EXIT[sig]);
+      controller.abort(sig);
+    });
+  }
+  // A closed stderr (EPIPE) must not kill the run with an unhandled 'error' event.
+  process.stderr.on('error', () => {});
+
+  const code = await main(process.argv.slice(2), {
+    // Only touched (and so only opened) by --stdin and --prompt.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    homeDir: homedir(),
+    signal: controller.signal,
+  });
+  process.exit(code);
+}

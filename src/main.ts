@@ -5,7 +5,6 @@ import { loadCommand } from './cli/load.ts';
 import type { Deps } from './deps.ts';
 import { KubeError } from './kube/api.ts';
 import { sanitizeText } from './output/sanitize.ts';
-import { run } from './run.ts';
 import { errorMessage, UserError } from './util/errors.ts';
 import { VERSION } from './util/version.ts';
 
@@ -46,6 +45,9 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       return 0;
     }
     sanitizeFlag = cmd.config.sanitize;
+    // Loaded here, not at start-up: --version and --help need none of the pipeline, the client-node
+    // kubeconfig code and the HTTP/2 transport (esbuild keeps it in the one file, evaluated on first use).
+    const { run } = await import('./run.ts');
     return await run(cmd.config, deps);
   } catch (e) {
     if (e instanceof UserError) {

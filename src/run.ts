@@ -98,7 +98,7 @@ async function formatterFor(
       template,
       color,
       showNamespace,
-      localZone: localZoneFrom(deps.env),
+      localZone: () => localZoneFrom(deps.env),
       stdin: cfg.stdin,
       report,
       onLineFailed,

@@ -93,3 +93,77 @@ function scan(s: string): { seconds: number; nanos: number } | undefined {
   const seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec - offset;
   return { seconds, nanos };
 }
+
+// Order keys: what the resume bookkeeping compares per line, without a BigInt. The kubelet sends
+// RFC3339Nano in UTC with all nine fraction digits (`2006-01-02T15:04:05.000000001Z`): at fixed width,
+// string order is time order, so such a timestamp is its own key. Any other valid form (fewer digits,
+// an offset) is turned into that form; the two UTC years an offset can reach outside 0000–9999 get keys
+// that still sort: `/` (before every digit) or `:` (after) followed by the nanoseconds from the epoch
+// plus 10^20, as 21 digits (years -1 and 10000 only: their nanoseconds have a fixed sign).
+
+/** Length of the fixed-width form, `2006-01-02T15:04:05.000000001Z`. */
+const FIXED_LEN = 30;
+const EDGE_OFFSET = 10n ** 20n;
+
+/** Two ASCII digits at `at` as a number; NaN-free: -1 if either is not a digit. */
+function two(b: Uint8Array, at: number): number {
+  const h = b[at]! - 48;
+  const l = b[at + 1]! - 48;
+  return h >= 0 && h <= 9 && l >= 0 && l <= 9 ? h * 10 + l : -1;
+}
+
+/**
+ * Whether the line `b` starts with a valid fixed-width UTC timestamp and a space (`<30 bytes> `): the
+ * same answer `splitTimestamp` gives for lines of that shape, checked on the bytes.
+ */
+export function startsWithFixedTimestamp(b: Uint8Array): boolean {
+  if (b.length <= FIXED_LEN || b[FIXED_LEN] !== SPACE || b[29] !== 0x5a /* Z */ || b[19] !== 0x2e /* . */)
+    return false;
+  if (b[4] !== 0x2d || b[7] !== 0x2d || b[10] !== 0x54 || b[13] !== 0x3a || b[16] !== 0x3a) return false;
+  for (let i = 20; i < 29; i++) {
+    const c = b[i]!;
+    if (c < 48 || c > 57) return false;
+  }
+  const hi = two(b, 0);
+  const lo = two(b, 2);
+  const month = two(b, 5);
+  const day = two(b, 8);
+  const hour = two(b, 11);
+  const min = two(b, 14);
+  const sec = two(b, 17);
+  if (hi < 0 || lo < 0 || month < 1 || month > 12 || day < 1) return false;
+  if (day > 28 && day > daysInMonth(hi * 100 + lo, month)) return false;
+  return hour >= 0 && hour <= 23 && min >= 0 && min <= 59 && sec >= 0 && sec <= 59;
+}
+
+/** The order key of a timestamp `splitTimestamp` accepted (see above). */
+export function orderKey(ts: string): string {
+  if (ts.length === FIXED_LEN && ts.charCodeAt(29) === 0x5a && ts.charCodeAt(19) === 0x2e) return ts;
+  return keyFromNs(parseTimestampNs(ts) as bigint);
+}
+
+/** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the range of fixed-width keys. */
+const KEY_MIN_NS = BigInt(daysFromCivil(0, 1, 1) * 86400) * NS_PER_S;
+const KEY_END_NS = BigInt(daysFromCivil(10000, 1, 1) * 86400) * NS_PER_S;
+
+/** The order key of a time in nanoseconds from the epoch. */
+export function keyFromNs(ns: bigint): string {
+  if (ns < KEY_MIN_NS || ns >= KEY_END_NS)
+    return (ns < 0n ? '/' : ':') + (ns + EDGE_OFFSET).toString().padStart(21, '0');
+  const frac = ((ns % NS_PER_S) + NS_PER_S) % NS_PER_S;
+  return `${toSinceTime(ns).slice(0, 19)}.${String(frac).padStart(9, '0')}Z`;
+}
+
+/** Nanoseconds from the epoch of an order key. */
+export function nsFromKey(key: string): bigint {
+  const c = key.charCodeAt(0);
+  if (c === 0x2f || c === 0x3a) return BigInt(key.slice(1)) - EDGE_OFFSET;
+  return parseTimestampNs(key) as bigint;
+}
+
+/** The `sinceTime` of an order key: its whole second (as `toSinceTime`). */
+export function sinceTimeFromKey(key: string): string {
+  const c = key.charCodeAt(0);
+  if (c === 0x2f || c === 0x3a) return toSinceTime(nsFromKey(key));
+  return `${key.slice(0, 19)}Z`;
+}

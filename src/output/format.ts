@@ -1,6 +1,6 @@
 // The default output: `[<ns> ]<pod> <container> <content>\n` on stdout, `± [<ns> ]<pod> › <container>\n`
 // on stderr. The per-target prefix is rendered once (names made safe for a terminal when the sanitizer is
-// on); each line is one Buffer.concat, content bytes untouched.
+// on); a batch of lines is copied into one Buffer (`lines`), content bytes untouched.
 
 import type { LogLine, Target } from '../core/model.ts';
 import { colorsFor, DEFAULT_PALETTE, type Palette, sgrWrap } from './colors.ts';
@@ -8,6 +8,11 @@ import { colorsFor, DEFAULT_PALETTE, type Palette, sgrWrap } from './colors.ts';
 export interface Formatter {
   /** The bytes to write for one log line, newline included; undefined to drop the line (filtered out). */
   line(l: LogLine): Buffer | undefined;
+  /**
+   * Optional fast path: the bytes of a whole batch in one Buffer (what `line` gives for each, joined);
+   * undefined when this formatter (or this batch) goes line by line.
+   */
+  lines?(ls: readonly LogLine[]): Buffer | undefined;
   /** The `+` line printed when a tail starts, newline included. */
   attach(t: Target): string;
   /** The `-` line printed when a tail ends, newline included. */
@@ -73,6 +78,10 @@ export function defaultFormatter(o: DefaultFormatOptions): DefaultFormatter {
   }
 
   return {
+    lines(ls) {
+      if (formatTimestamp) return undefined;
+      return joinLines(ls, (t) => render(t).prefix);
+    },
     line(l) {
       const prefix = render(l.target).prefix;
       if (formatTimestamp && l.timestamp !== '') {
@@ -139,4 +148,38 @@ export function eventText(o: DefaultFormatOptions, e: EventLine, raw: boolean): 
     pod = sgrWrap(k.pod, pod);
   }
   return `${o.showNamespace ? `${ns} ${pod}` : pod} ${body}`;
+}
+
+/**
+ * `<prefix(target)><content>\n` for each line, in one Buffer: sized first, then copied, so a batch costs
+ * one allocation whatever its number of lines. `prefix` undefined: none.
+ */
+export function joinLines(ls: readonly LogLine[], prefix: ((t: Target) => Buffer) | undefined): Buffer {
+  let size = 0;
+  let target: Target | undefined;
+  let p: Buffer | undefined;
+  for (const l of ls) {
+    if (prefix !== undefined && l.target !== target) {
+      target = l.target;
+      p = prefix(target);
+    }
+    size += (p === undefined ? 0 : p.length) + l.content.length + 1;
+  }
+  const out = Buffer.allocUnsafe(size);
+  target = undefined;
+  let n = 0;
+  for (const l of ls) {
+    if (prefix !== undefined) {
+      if (l.target !== target) {
+        target = l.target;
+        p = prefix(target);
+      }
+      out.set(p as Buffer, n);
+      n += (p as Buffer).length;
+    }
+    out.set(l.content, n);
+    n += l.content.length;
+    out[n++] = 0x0a;
+  }
+  return out;
 }

@@ -17,7 +17,20 @@ export function guardFormatter(
   what: string,
 ): GuardedFormatter {
   let failures = 0;
+  const batch = f.lines;
   return {
+    // A batch that fails is formatted again line by line, where each failure falls back alone.
+    ...(batch
+      ? {
+          lines(ls: readonly LogLine[]) {
+            try {
+              return batch.call(f, ls);
+            } catch {
+              return undefined;
+            }
+          },
+        }
+      : {}),
     line(l: LogLine) {
       try {
         return f.line(l);

@@ -7,7 +7,7 @@ import type { LogLine } from '../core/model.ts';
 import { errorMessage } from '../util/errors.ts';
 import { buildPalette, colorsFor, paletteSgr } from './colors.ts';
 import { compileHighlighter, compileLineFilter } from './filters.ts';
-import { defaultFormatter, type Formatter } from './format.ts';
+import { defaultFormatter, type Formatter, joinLines } from './format.ts';
 import { extjsonLine, jsonLine, rawLine } from './json-formats.ts';
 import { sanitizeJSON, sanitizeText } from './sanitize.ts';
 import { timestampFormatter } from './timefmt.ts';
@@ -31,8 +31,11 @@ export interface FormatterOptions {
   template: string | undefined;
   color: boolean;
   showNamespace: boolean;
-  /** The zone `--timezone Local` means. */
-  localZone: string;
+  /**
+   * The zone `--timezone Local` means; a function is called only when a timestamp or a template needs it
+   * (asking the system's zone through Intl costs a noticeable part of start-up).
+   */
+  localZone: string | (() => string);
   /** Lines read with --stdin: no pod or container to show. */
   stdin?: boolean;
   /** A diagnostic for stderr (template expansion failures). */
@@ -54,7 +57,8 @@ const MISSING = '[missing timestamp]';
 export function makeFormatter(o: FormatterOptions): Formatter {
   const { cfg } = o;
   const palette = buildPalette(cfg.podColors, cfg.containerColors);
-  const formatTs = cfg.timestamps ? timestampFormatter(cfg.timestamps, cfg.timezone, o.localZone) : undefined;
+  const localZone = () => (typeof o.localZone === 'string' ? o.localZone : o.localZone());
+  const formatTs = cfg.timestamps ? timestampFormatter(cfg.timestamps, cfg.timezone, localZone()) : undefined;
   const base = defaultFormatter({
     color: o.color,
     showNamespace: o.showNamespace,
@@ -78,7 +82,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const tpl =
     o.template === undefined
       ? undefined
-      : compileTemplate(o.template, { color: o.color, localZone: o.localZone });
+      : compileTemplate(o.template, { color: o.color, localZone: localZone() });
   /** Per target, computed once: the FNV hash is not worth redoing per line. */
   const colorCache = new WeakMap<LogLine['target'], { pod: string; container: string }>();
 
@@ -154,7 +158,9 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const rawBytes = o.template === undefined && cfg.output === 'raw' && !highlight;
   const NL = Buffer.from('\n');
 
+  const rawBatch = rawBytes && !keep && !formatTs;
   return {
+    ...(rawBatch ? { lines: (ls: readonly LogLine[]) => joinLines(ls, undefined) } : {}),
     line(l) {
       if (rawBytes) {
         if (keep && !keep(l.content.toString('utf8'))) return undefined;

@@ -8,11 +8,22 @@
 // - A line over --max-line-bytes comes in pieces (lines.ts): the first carries the timestamp and decides
 //   for all of them; each piece but the last is marked. A resume that cuts such a line skips the pieces
 //   already printed.
+// - Times are compared as order keys (core/rfc3339.ts): the kubelet's fixed-width UTC timestamp is its own
+//   key, checked on the bytes; any other form is converted. No BigInt per line.
 import type { LogLine, Target } from '../core/model.ts';
-import { parseTimestampNs, splitTimestamp } from '../core/rfc3339.ts';
+import {
+  nsFromKey,
+  orderKey,
+  sinceTimeFromKey,
+  splitTimestamp,
+  startsWithFixedTimestamp,
+} from '../core/rfc3339.ts';
 import { PIECE, type PieceKind } from './lines.ts';
 import { ResumePoint } from './resume.ts';
 import type { ReadMode } from './rules.ts';
+
+/** `2006-01-02T15:04:05.000000001Z`: the kubelet's timestamps. */
+const FIXED_LEN = 30;
 
 /** Appended to each piece of an over-long line but its last. */
 export const CONTINUED = Buffer.from(' [continued: longer than --max-line-bytes]');
@@ -20,7 +31,7 @@ export const CONTINUED = Buffer.from(' [continued: longer than --max-line-bytes]
 /** A line over --max-line-bytes, read in pieces: which piece comes next and which are printed. */
 interface LongLine {
   timestamp: string;
-  ns: bigint | undefined;
+  key: string | undefined;
   /** Pieces seen so far (the first is 1). */
   piece: number;
   /** Pieces up to this one are not printed (already printed before a resume, or the line is skipped). */
@@ -39,13 +50,13 @@ export interface EmitterOptions {
 
 export class LineEmitter {
   readonly #o: EmitterOptions;
-  readonly #resume = new ResumePoint();
-  #lastNs: bigint | undefined;
+  readonly #resume = new ResumePoint<string>(sinceTimeFromKey);
+  #lastKey: string | undefined;
   /** On a resume: the last printed line must come back before anything newer is printed. */
-  #anchor: bigint | undefined;
+  #anchor: string | undefined;
   #long: LongLine | undefined;
   /** An over-long line cut by the end of an attempt: its first `printed` pieces are not printed again. */
-  #openLong: { ns: bigint; printed: number } | undefined;
+  #openLong: { key: string; printed: number } | undefined;
   #longNoted = false;
 
   constructor(o: EmitterOptions) {
@@ -54,7 +65,7 @@ export class LineEmitter {
 
   /** The timestamp of the newest line printed (nanoseconds), if any had one. */
   get lastNs(): bigint | undefined {
-    return this.#lastNs;
+    return this.#lastKey === undefined ? undefined : nsFromKey(this.#lastKey);
   }
 
   /** Whether a resume is still waiting for its anchor. */
@@ -71,14 +82,14 @@ export class LineEmitter {
   begin(mode: ReadMode): void {
     this.#long = undefined;
     if (mode !== 'first') this.#resume.beginResume();
-    this.#anchor = mode === 'resume' || mode === 'previous' ? this.#lastNs : undefined;
+    this.#anchor = mode === 'resume' || mode === 'previous' ? this.#lastKey : undefined;
   }
 
   /** The attempt ended; `cutInLongLine`: the stream stopped inside a line already partly returned in pieces. */
   end(cutInLongLine: boolean): void {
     const l = this.#long;
-    if (cutInLongLine && l?.ns !== undefined && l.printed > 0)
-      this.#openLong = { ns: l.ns, printed: l.printed };
+    if (cutInLongLine && l?.key !== undefined && l.printed > 0)
+      this.#openLong = { key: l.key, printed: l.printed };
   }
 
   /**
@@ -107,34 +118,43 @@ export class LineEmitter {
         l.printed = l.piece;
         continue;
       }
-      const { timestamp, content } = splitTimestamp(bytes);
-      const ns = timestamp === '' ? undefined : parseTimestampNs(timestamp);
-      if (this.#anchor !== undefined && ns !== undefined) {
-        if (ns === this.#anchor) this.#anchor = undefined;
-        else if (ns > this.#anchor) return { lines, anchorMissing: true };
+      let timestamp: string;
+      let content: Buffer;
+      let key: string | undefined;
+      if (startsWithFixedTimestamp(bytes)) {
+        timestamp = bytes.toString('latin1', 0, FIXED_LEN);
+        content = bytes.subarray(FIXED_LEN + 1);
+        key = timestamp;
+      } else {
+        ({ timestamp, content } = splitTimestamp(bytes));
+        key = timestamp === '' ? undefined : orderKey(timestamp);
       }
-      if (this.#resume.shouldSkip(ns)) {
+      if (this.#anchor !== undefined && key !== undefined) {
+        if (key === this.#anchor) this.#anchor = undefined;
+        else if (key > this.#anchor) return { lines, anchorMissing: true };
+      }
+      if (this.#resume.shouldSkip(key)) {
         if (kind === PIECE.first) {
           // Skip its later pieces too, but those of a line cut short last time that were never printed.
           const open = this.#openLong;
-          const cut = open !== undefined && open.ns === ns ? open.printed : Number.POSITIVE_INFINITY;
+          const cut = open !== undefined && open.key === key ? open.printed : Number.POSITIVE_INFINITY;
           if (cut !== Number.POSITIVE_INFINITY) this.#openLong = undefined;
-          this.#long = { timestamp, ns, piece: 1, skipUpTo: cut, printed: 0 };
+          this.#long = { timestamp, key, piece: 1, skipUpTo: cut, printed: 0 };
         }
         continue;
       }
       let safe = this.#safe(content);
       if (kind === PIECE.first) {
-        this.#long = { timestamp, ns, piece: 1, skipUpTo: 0, printed: 1 };
+        this.#long = { timestamp, key, piece: 1, skipUpTo: 0, printed: 1 };
         safe = Buffer.concat([safe, CONTINUED]);
         if (!this.#longNoted) {
           this.#longNoted = true;
           this.#o.onLongLine?.();
         }
       }
-      if (ns !== undefined) {
-        this.#resume.record(ns);
-        this.#lastNs = ns;
+      if (key !== undefined) {
+        this.#resume.record(key);
+        this.#lastKey = key;
       }
       lines.push({ target: t, timestamp, content: safe });
     }

@@ -16,14 +16,23 @@ import { toSinceTime } from '../core/rfc3339.ts';
  * Lines without a parseable timestamp (`shouldSkip(undefined)`) cannot be placed, so they are never skipped
  * and they do not end the skip phase: the next timestamped line still decides.
  */
-export class ResumePoint {
-  #last: bigint | undefined;
+export class ResumePoint<K extends bigint | string = bigint> {
+  readonly #since: (k: K) => string;
+  #last: K | undefined;
   #atLast = 0;
   #skipping = false;
   #skippedAtLast = 0;
 
+  /**
+   * Times are nanoseconds (bigint) by default; `since` makes them any totally ordered key with its
+   * `sinceTime` (the emitter's fixed-width timestamp strings, core/rfc3339.ts `orderKey`).
+   */
+  constructor(since?: (k: K) => string) {
+    this.#since = since ?? (toSinceTime as (k: bigint | string) => string);
+  }
+
   /** A line with this timestamp was printed. */
-  record(tsNs: bigint): void {
+  record(tsNs: K): void {
     if (tsNs === this.#last) {
       this.#atLast++;
     } else {
@@ -34,7 +43,7 @@ export class ResumePoint {
 
   /** The `sinceTime` to reconnect with (the second of the last printed line); undefined: start afresh. */
   sinceTime(): string | undefined {
-    return this.#last === undefined ? undefined : toSinceTime(this.#last);
+    return this.#last === undefined ? undefined : this.#since(this.#last);
   }
 
   /** Called before each reconnect: the stream will start again at `sinceTime()`. */
@@ -44,9 +53,9 @@ export class ResumePoint {
   }
 
   /** Whether this line was already printed before the reconnect. */
-  shouldSkip(tsNs: bigint | undefined): boolean {
+  shouldSkip(tsNs: K | undefined): boolean {
     if (!this.#skipping || tsNs === undefined) return false;
-    const last = this.#last as bigint;
+    const last = this.#last as K;
     if (tsNs < last) return true;
     if (tsNs === last && this.#skippedAtLast < this.#atLast) {
       this.#skippedAtLast++;

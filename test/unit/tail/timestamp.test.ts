@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseTimestampNs, splitTimestamp, toSinceTime } from '../../../src/core/rfc3339.ts';
+import {
+  keyFromNs,
+  nsFromKey,
+  orderKey,
+  parseTimestampNs,
+  sinceTimeFromKey,
+  splitTimestamp,
+  startsWithFixedTimestamp,
+  toSinceTime,
+} from '../../../src/core/rfc3339.ts';
 
 describe('splitTimestamp', () => {
   const cases: { line: string; ts: string; content: string }[] = [
@@ -175,6 +184,65 @@ describe('timestamp scanner properties (fast-check)', () => {
         parseTimestampNs(s);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('order keys (the emitter compares these instead of nanoseconds)', () => {
+  /** Every instant an RFC 3339 timestamp with an offset can name, years -1 and 10000 included. */
+  const LO = parseTimestampNs('0000-01-01T00:00:00+23:59')!;
+  const HI = parseTimestampNs('9999-12-31T23:59:59.999999999-23:59')!;
+
+  it('sort and compare like the nanoseconds, round-trip, and give the same sinceTime', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: LO, max: HI }), fc.bigInt({ min: LO, max: HI }), (a, b) => {
+        const [ka, kb] = [keyFromNs(a), keyFromNs(b)];
+        assert.equal(ka < kb, a < b);
+        assert.equal(ka === kb, a === b);
+        assert.equal(nsFromKey(ka), a);
+        assert.equal(sinceTimeFromKey(ka), toSinceTime(a));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const ns of [LO, HI, 0n, -1n]) assert.equal(nsFromKey(keyFromNs(ns)), ns);
+  });
+
+  it('a fixed-width UTC timestamp is its own key; other forms convert', () => {
+    const fixed = '2026-01-02T03:04:05.000000001Z';
+    assert.equal(orderKey(fixed), fixed);
+    assert.equal(orderKey('2026-01-02T04:04:05.000000001+01:00'), fixed);
+    assert.equal(orderKey('2026-01-02T03:04:05Z'), '2026-01-02T03:04:05.000000000Z');
+  });
+
+  it('startsWithFixedTimestamp agrees with splitTimestamp on lines of that shape', () => {
+    for (const [line, want] of [
+      ['2024-02-29T00:00:00.000000000Z x', true],
+      ['2000-02-29T00:00:00.000000000Z x', true],
+      ['2023-02-29T00:00:00.000000000Z x', false],
+      ['1900-02-29T00:00:00.000000000Z x', false],
+      ['2023-04-31T00:00:00.000000000Z x', false],
+      ['2023-04-30T24:00:00.000000000Z x', false],
+      ['2023-04-30T23:59:59.999999999Z', false],
+      ['2023-04-30T23:59:59.99999999Z x', false],
+    ] as const)
+      assert.equal(startsWithFixedTimestamp(Buffer.from(line)), want, line);
+    const digit = fc.constantFrom(...'0123456789');
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: HI }),
+        fc.array(fc.oneof(digit, fc.constantFrom(...'-T:.Z +')), { minLength: 0, maxLength: 3 }),
+        fc.integer({ min: 0, max: 31 }),
+        (ns, noise, at) => {
+          // A valid fixed-width timestamp, sometimes with a few characters overwritten.
+          const chars = [...`${keyFromNs(ns)} x`];
+          for (const [i, c] of noise.entries()) chars[(at + i * 7) % chars.length] = c;
+          const line = Buffer.from(chars.join(''));
+          const slow = splitTimestamp(line).timestamp;
+          const fixedShape = slow.length === 30 && slow.endsWith('Z') && slow[19] === '.';
+          assert.equal(startsWithFixedTimestamp(line), fixedShape, line.toString());
+        },
+      ),
+      { numRuns: 5000 },
     );
   });
 });
