@@ -215,6 +215,9 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     homeDir: deps.homeDir,
     overrides: cfg.kube,
   });
+  if (kube.inCluster !== undefined && cfg.verbosity >= 6) {
+    report(`using the in-cluster configuration: ${kube.server}, service account in ${kube.inCluster}`);
+  }
   const namespaces: (string | undefined)[] = cfg.allNamespaces
     ? [undefined]
     : cfg.namespaces.length > 0
