@@ -18,6 +18,11 @@ export interface Deps {
   stderr: OutStream;
   env: Record<string, string | undefined>;
   homeDir: string;
+  /**
+   * How the user called kstern, for help and usage errors: "kstern" (the default), or "kubectl kstern"
+   * when started as the kubectl plugin kubectl-kstern (bin/ tells from argv[1]).
+   */
+  programName?: string;
   /** Aborted on SIGINT/SIGTERM/SIGHUP; the reason is the signal name. */
   signal: AbortSignal;
   /** Builds the API client; tests may replace it. */

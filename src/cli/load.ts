@@ -25,7 +25,8 @@ function expandHome(p: string, home: string): string {
  * parsed exactly as if they had been typed there, so they are validated the same way.
  */
 export async function loadCommand(argv: readonly string[], deps: Deps, version: string): Promise<Command> {
-  const first = parseRaw(argv, version);
+  const name = deps.programName ?? 'kstern';
+  const first = parseRaw(argv, version, name);
   if ('kind' in first) return first;
   const fromFlag = first.raw['config'] as string | undefined;
   const fromEnv = deps.env['KSTERNCONFIG'] || undefined;
@@ -45,7 +46,7 @@ export async function loadCommand(argv: readonly string[], deps: Deps, version: 
     for (const v of Array.isArray(value) ? value : [value]) extra.push(`--${name}=${v}`);
   }
   if (extra.length === 0) return forTerminal(commandOf(first), deps);
-  const merged = parseRaw([...extra, ...argv], version);
+  const merged = parseRaw([...extra, ...argv], version, name);
   return 'kind' in merged ? merged : forTerminal(commandOf(merged), deps);
 }
 

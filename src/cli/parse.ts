@@ -25,8 +25,12 @@ function flagsOf(o: OptionDef): string {
   return o.kind === 'bool' ? names : `${names} <${o.arg ?? 'value'}>`;
 }
 
-export function buildProgram(version: string): Commander {
-  const p = new Commander('kstern')
+/**
+ * The commander program. `name` is how the user called kstern: "kstern", or "kubectl kstern" when run
+ * as a kubectl plugin (Deps.programName); help and usage errors say it.
+ */
+export function buildProgram(version: string, name = 'kstern'): Commander {
+  const p = new Commander(name)
     .usage('[pod-query] [flags]')
     .description(
       'Tail the logs of every container of every pod whose name matches pod-query (a regular expression), ' +
@@ -36,7 +40,7 @@ export function buildProgram(version: string): Commander {
     .helpOption('-h, --help', 'Show this help and exit.')
     .allowExcessArguments(true)
     .version(version, '-v, --version', 'Print the version and exit.')
-    .addHelpText('after', '\nUse "kstern --show-hidden-options" for a list of hidden command-line options.')
+    .addHelpText('after', `\nUse "${name} --show-hidden-options" for a list of hidden command-line options.`)
     .exitOverride();
   for (const o of OPTIONS) {
     if (o.long === 'version') continue;
@@ -379,8 +383,8 @@ export interface Parsed {
 }
 
 /** Runs commander over argv; help and version come back as commands, errors as usage UserErrors. */
-export function parseRaw(argv: readonly string[], version: string): Parsed | Command {
-  const program = buildProgram(version);
+export function parseRaw(argv: readonly string[], version: string, name = 'kstern'): Parsed | Command {
+  const program = buildProgram(version, name);
   let helpText = '';
   program.configureOutput({
     writeOut: (s) => {
@@ -397,7 +401,7 @@ export function parseRaw(argv: readonly string[], version: string): Parsed | Com
         return { kind: 'help', text: helpText };
       if (e.code === 'commander.version') return { kind: 'version' };
       const msg = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
-      throw new UserError(`${msg} (see kstern --help)`, EXIT.usage);
+      throw new UserError(`${msg} (see ${name} --help)`, EXIT.usage);
     }
     throw e;
   }
