@@ -32,7 +32,7 @@ import { formatSink } from './output/sink.ts';
 import { Writer } from './output/writer.ts';
 import { runStdin } from './stdin.ts';
 import { TailManager } from './tail/manager.ts';
-import { StallMonitor, TokenBucket } from './tail/stall.ts';
+import { StallMonitor } from './tail/stall.ts';
 import { targetName } from './tail/tailer.ts';
 import { conditionMatches } from './targets/condition.ts';
 import { containerNotices, noticeText, waitsToStart } from './targets/notices.ts';
@@ -43,6 +43,7 @@ import { UserError } from './util/errors.ts';
 import { EXIT, SIGNAL_EXIT } from './util/exit-codes.ts';
 import { mergeAsync } from './util/merge.ts';
 import { sleep } from './util/sleep.ts';
+import { TokenBucket } from './util/token-bucket.ts';
 
 /** Errors that make a run pointless: the server cannot be reached or rejects who we are. */
 function isFatalAtStart(e: KubeError): boolean {

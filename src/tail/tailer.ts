@@ -14,6 +14,7 @@ import { KubeError } from '../kube/api.ts';
 import { chooseContainerId, type TargetSet } from '../targets/select.ts';
 import type { Backoff } from '../util/backoff.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
+import type { TokenBucket } from '../util/token-bucket.ts';
 import { LineEmitter } from './emitter.ts';
 import { LineSplitter } from './lines.ts';
 import {
@@ -29,7 +30,7 @@ import {
   type Where,
 } from './rules.ts';
 import type { LineSink } from './sink.ts';
-import type { StallMonitor, StreamWatch, TokenBucket } from './stall.ts';
+import type { StallMonitor, StreamWatch } from './stall.ts';
 
 export { CONTINUED } from './emitter.ts';
 export type { TailResult } from './rules.ts';
