@@ -28,7 +28,11 @@ export interface Deps {
   /** Builds the API client; tests may replace it. */
   createApi?: (
     kube: ResolvedKube,
-    opts: { verbosity: number; log: (line: string) => void },
+    opts: {
+      verbosity: number;
+      log: (line: string) => void;
+      throttle?: { qps: number; burst: number } | undefined;
+    },
   ) => Promise<KubeApi>;
   /** Delays of the run's own notices; tests shorten them. */
   delays?: {

@@ -224,7 +224,11 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     : cfg.namespaces.length > 0
       ? [...cfg.namespaces]
       : [kube.namespace];
-  const api = await (deps.createApi ?? createKubeApi)(kube, { verbosity: cfg.verbosity, log: report });
+  const api = await (deps.createApi ?? createKubeApi)(kube, {
+    verbosity: cfg.verbosity,
+    log: report,
+    throttle: cfg.throttle,
+  });
   // For the summary: ended instances seen (by pod uid, container and instance), containers tailed, lines printed.
   const exits = new Map<string, ExitSeen>();
   const tailed = new Set<string>();

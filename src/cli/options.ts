@@ -35,6 +35,14 @@ export const OPTIONS: readonly OptionDef[] = [
       'A query that matches no pod is a success: exit 0 instead of 3 (the stderr line naming what was searched is still printed).',
   },
   {
+    long: 'burst',
+    kind: 'int',
+    default: '2 × --qps',
+    arg: 'n',
+    description:
+      'With --qps: how many list and get requests may go at once before the rate applies (at least 1).',
+  },
+  {
     long: 'color',
     kind: 'enum',
     choices: ['auto', 'always', 'never'],
@@ -239,6 +247,14 @@ export const OPTIONS: readonly OptionDef[] = [
     kind: 'bool',
     default: 'false',
     description: 'Pick an app.kubernetes.io/instance label value from a list (needs a terminal).',
+  },
+  {
+    long: 'qps',
+    kind: 'string',
+    default: '0',
+    arg: 'rate',
+    description:
+      'Most list and get requests (pod lists, pod and workload lookups, events, discovery) per second to the API server; 0 means no limit. Watches and log streams are long-running and never throttled.',
   },
   {
     long: 'quiet',

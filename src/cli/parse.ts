@@ -357,6 +357,7 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     onlyLogLines: bool('only-log-lines', false),
     sanitize: bool('sanitize', false),
     verbosity: int('verbosity', 0),
+    throttle: throttleOf(str('qps'), str('burst') === undefined ? undefined : int('burst', 0)),
     allowEmpty: bool('allow-empty', false),
     waitMs,
     until,
@@ -368,6 +369,17 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
         ? undefined
         : oneOf('events', str('events') ?? '', ['warning', 'all'] as const),
   };
+}
+
+/** --qps (a non-negative number, 0: no limit) and --burst (default twice the rate, at least 1). */
+function throttleOf(qps: string | undefined, burst: number | undefined): Config['throttle'] {
+  const rate = qps === undefined ? 0 : Number(qps);
+  if (qps !== undefined && (!/^\d*\.?\d+$/.test(qps.trim()) || !Number.isFinite(rate))) {
+    throw new UserError(`invalid value "${qps}" for --qps: not a non-negative number`, EXIT.usage);
+  }
+  if (burst !== undefined && burst < 1) throw new UserError('--burst must be at least 1', EXIT.usage);
+  if (rate === 0) return undefined;
+  return { qps: rate, burst: burst ?? Math.max(1, Math.ceil(rate * 2)) };
 }
 
 export function hiddenOptionsText(): string {

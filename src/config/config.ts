@@ -73,6 +73,8 @@ export interface Config {
   /** --sanitize: escape terminal control sequences even when stdout is not a terminal. */
   readonly sanitize: boolean;
   readonly verbosity: number;
+  /** --qps / --burst: the rate limit of list and get requests; undefined means none. */
+  readonly throttle: { readonly qps: number; readonly burst: number } | undefined;
   /** --allow-empty: a query matching no pod exits 0 rather than EXIT.nothingMatched. */
   readonly allowEmpty: boolean;
   /** --wait: how long to wait for a first matching pod, in milliseconds. */

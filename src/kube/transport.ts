@@ -10,6 +10,7 @@ import type { ResolvedKube } from '../config/kubeconfig.ts';
 import type { Pod, PodList, WatchEvent } from '../core/kube-objects.ts';
 import { errorMessage } from '../util/errors.ts';
 import { clampDelay } from '../util/sleep.ts';
+import { TokenBucket } from '../util/token-bucket.ts';
 import { VERSION } from '../util/version.ts';
 import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
 import { type Credentials, KubeAuth } from './auth.ts';
@@ -48,6 +49,11 @@ export interface TransportOptions {
    * Above 2^31-1 ms (about 24.8 days) it counts as that (node's longest timer).
    */
   requestTimeoutMs?: number;
+  /**
+   * --qps / --burst: list and get requests (getJSON: pod lists, pods, workloads, events, discovery) wait
+   * for a token of this bucket; watches and log streams do not. Default: no limit.
+   */
+  throttle?: { qps: number; burst: number } | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -265,6 +271,7 @@ export class HttpKubeApi implements KubeApi {
   readonly #maxBodyBytes: number;
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
+  readonly #throttle: TokenBucket | undefined;
   readonly #aborts = new AbortHub();
   /** ulimit -n, read at the first request (by the time EMFILE strikes no descriptor is left to read it). */
   #filesLimit: number | undefined | null = null;
@@ -296,6 +303,8 @@ export class HttpKubeApi implements KubeApi {
     // Like client-go's TLS handshake timeout: a connection that does not get through in 10 s is retried.
     this.#connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? kube.requestTimeoutMs;
+    this.#throttle =
+      opts.throttle === undefined ? undefined : new TokenBucket(opts.throttle.qps, opts.throttle.burst);
     const proxied = kube.kubeConfig.getCurrentCluster()?.proxyUrl !== undefined;
     this.#mode = opts.http2 === false || !this.#tls || proxied ? 'h1' : 'auto';
     const streamWindow = opts.streamWindowBytes ?? 128 * 1024;
@@ -429,6 +438,14 @@ export class HttpKubeApi implements KubeApi {
   }
 
   async #getJSON<T>(path: string, signal: AbortSignal): Promise<T> {
+    if (this.#throttle !== undefined) {
+      const started = performance.now();
+      await this.#throttle.take(signal);
+      if (signal.aborted) throw abortError(signal);
+      const waited = Math.round(performance.now() - started);
+      // Like client-go's "Waited for 1.2s due to client-side throttling".
+      if (waited >= 1000) this.#debug(6, `waited ${waited}ms for --qps before GET ${this.#basePath}${path}`);
+    }
     const res = await this.#request(path, signal, 'application/json');
     const max = this.#maxBodyBytes;
     const tooLarge = () =>
