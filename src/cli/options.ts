@@ -70,7 +70,8 @@ export const OPTIONS: readonly OptionDef[] = [
     kind: 'string',
     default: '~/.config/kstern/config.yaml',
     arg: 'path',
-    description: 'Config file of default flag values (YAML, long flag names). Wins over $KSTERNCONFIG.',
+    description:
+      "Config file of default flag values (YAML, long flag names). Wins over $KSTERNCONFIG. With neither and no default file, stern's is read ($STERNCONFIG, else ~/.config/stern/config.yaml).",
   },
   {
     long: 'container',
