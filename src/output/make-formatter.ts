@@ -60,7 +60,9 @@ export function makeFormatter(o: FormatterOptions): Formatter {
     showNamespace: o.showNamespace,
     palette,
     diffContainer: cfg.diffContainer,
-    ...(formatTs ? { formatTimestamp: (ts: string) => formatTs(ts) ?? MISSING } : {}),
+    ...(formatTs
+      ? { formatTimestamp: (ts: string) => (ts === MISSING ? MISSING : (formatTs(ts) ?? MISSING)) }
+      : {}),
     ...(o.sanitize ? { safeName: (name: string) => sanitizeText(name, false) } : {}),
   });
   // kstern's own colours pass the sanitiser whatever --pod-colors holds; a log's SGR only if it colours.
@@ -73,7 +75,13 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const highlight = json ? undefined : compileHighlighter([...cfg.highlight], o.color);
   const plainDefault = o.template === undefined && cfg.output === 'default' && !o.stdin;
 
-  if (plainDefault && !keep && !highlight) return base;
+  if (plainDefault && !keep && !highlight && !formatTs) return base;
+  /**
+   * With --timestamps, a line the server sent without a timestamp gets stern's marker in the default
+   * output too (the default formatter prints nothing for an empty timestamp).
+   */
+  const stamped = (l: LogLine): LogLine =>
+    formatTs && l.timestamp === '' ? { ...l, timestamp: MISSING } : l;
 
   const tpl =
     o.template === undefined
@@ -164,7 +172,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
       }
       if (plainDefault) {
         if (keep && !keep(l.content.toString('utf8'))) return undefined;
-        const b = base.line(l);
+        const b = base.line(stamped(l));
         return highlight && b ? Buffer.from(highlight(b.toString('utf8'))) : b;
       }
       const message = l.content.toString('utf8');
