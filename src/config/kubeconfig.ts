@@ -19,6 +19,7 @@ import {
   overrideCluster,
   overrideUser,
 } from './kube-overrides.ts';
+import { checkProxyUrl, proxyFromEnv } from './proxy.ts';
 
 export interface KubeconfigInput {
   /** --kubeconfig (wins over KUBECONFIG). */
@@ -48,6 +49,11 @@ export interface ResolvedKube {
    * the in-cluster configuration).
    */
   files: string[];
+  /**
+   * The proxy to reach the server through: the cluster's proxy-url, else HTTPS_PROXY / HTTP_PROXY unless
+   * NO_PROXY excludes the server (proxy.ts). `from` names the source for messages.
+   */
+  proxy?: { url: string; from: string };
   /** The service account directory, when the in-cluster configuration was used. */
   inCluster?: string;
   /** --request-timeout: a limit for list/get requests (not for watches or log streams). */
@@ -374,7 +380,16 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
   }
   clusterRaw = { ...clusterRaw, body: overrideCluster(clusterRaw.body, ov) };
   const cluster = toCluster(clusterRaw);
-  serverUrl(cluster, ov.server !== undefined, clusterRaw.file);
+  const server = serverUrl(cluster, ov.server !== undefined, clusterRaw.file);
+  let proxy: ResolvedKube['proxy'];
+  if (cluster.proxyUrl !== undefined) {
+    proxy = { url: cluster.proxyUrl, from: `proxy-url of cluster "${cluster.name}"` };
+  } else {
+    const url = proxyFromEnv(cluster.server, input.env);
+    if (url !== undefined)
+      proxy = { url, from: server.protocol === 'https:' ? '$HTTPS_PROXY' : '$HTTP_PROXY' };
+  }
+  if (proxy !== undefined) checkProxyUrl(proxy.url, proxy.from);
 
   // The user: --user, else the context's (none is fine: anonymous, or client certificates).
   const userName = ov.user ?? ctx.user;
@@ -437,6 +452,7 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
     server: cluster.server,
     files,
     ...(inCluster === undefined ? {} : { inCluster: inCluster.dir }),
+    ...(proxy === undefined ? {} : { proxy }),
     env: input.env,
     ...(ov.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: ov.requestTimeoutMs }),
     ...(impersonate === undefined ? {} : { impersonate }),

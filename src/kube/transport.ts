@@ -17,6 +17,7 @@ import { type Credentials, KubeAuth } from './auth.ts';
 import { decodeWatchEvent, podProblem } from './decode.ts';
 import { abortError, connectError, H2Pool, type Lease, raceAbort, sniFor } from './http2-pool.ts';
 import { LineBuffer, LineTooLongError } from './ndjson.ts';
+import { type ProxyConfig, tunnelAgent } from './proxy-tunnel.ts';
 import { errorFromResponse } from './status.ts';
 
 export interface TransportOptions {
@@ -272,6 +273,8 @@ export class HttpKubeApi implements KubeApi {
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
   readonly #throttle: TokenBucket | undefined;
+  /** An HTTP(S) proxy the connections are tunnelled through. */
+  readonly #proxy: ProxyConfig | undefined;
   readonly #aborts = new AbortHub();
   /** ulimit -n, read at the first request (by the time EMFILE strikes no descriptor is left to read it). */
   #filesLimit: number | undefined | null = null;
@@ -305,14 +308,18 @@ export class HttpKubeApi implements KubeApi {
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? kube.requestTimeoutMs;
     this.#throttle =
       opts.throttle === undefined ? undefined : new TokenBucket(opts.throttle.qps, opts.throttle.burst);
-    const proxied = kube.kubeConfig.getCurrentCluster()?.proxyUrl !== undefined;
-    this.#mode = opts.http2 === false || !this.#tls || proxied ? 'h1' : 'auto';
+    // An HTTP(S) proxy is tunnelled through (CONNECT), HTTP/2 inside; SOCKS only with client-node's agent.
+    const proxy = kube.proxy;
+    const socks = proxy !== undefined && /^socks/i.test(proxy.url);
+    this.#proxy = proxy !== undefined && !socks ? proxy : undefined;
+    this.#mode = opts.http2 === false || !this.#tls || socks ? 'h1' : 'auto';
     const streamWindow = opts.streamWindowBytes ?? 128 * 1024;
     this.#pool = new H2Pool({
       server: this.server,
       host: this.#host,
       port: this.#port,
       connectTimeoutMs: this.#connectTimeoutMs,
+      ...(this.#proxy === undefined ? {} : { proxy: this.#proxy }),
       streamWindowBytes: streamWindow,
       connectionWindowBytes: Math.min(streamWindow * 128, 2 ** 31 - 1),
       log: (v, line) => this.#debug(v, line),
@@ -707,14 +714,18 @@ export class HttpKubeApi implements KubeApi {
     if (this.#agent !== undefined) this.#oldAgents.push(this.#agent.agent);
     const common = { keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' as const };
     const servername = sniFor(this.#host, creds.tls);
-    const agent = this.#tls
-      ? new https.Agent({
-          ...common,
-          ...creds.tls,
-          ...(servername === undefined ? {} : { servername }),
-          ALPNProtocols: ['http/1.1'],
-        })
-      : new http.Agent(common);
+    const tlsOptions = {
+      ...common,
+      ...creds.tls,
+      ...(servername === undefined ? {} : { servername }),
+      ALPNProtocols: ['http/1.1'],
+    };
+    const agent =
+      this.#proxy !== undefined
+        ? tunnelAgent(this.#proxy, this.#tls, this.#tls ? tlsOptions : common, this.#connectTimeoutMs)
+        : this.#tls
+          ? new https.Agent(tlsOptions)
+          : new http.Agent(common);
     this.#agent = { key: creds.tlsKey, agent };
     return agent;
   }
