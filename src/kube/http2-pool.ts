@@ -6,6 +6,7 @@
 import http2, { type ClientHttp2Session } from 'node:http2';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
+import { proxyDisplay } from '../config/proxy.ts';
 import { KubeError } from './api.ts';
 import type { TlsMaterial } from './auth.ts';
 import { openTunnel, type ProxyConfig } from './proxy-tunnel.ts';
@@ -285,7 +286,7 @@ export class H2Pool {
     this.#conns.push(conn);
     o.log(
       6,
-      `opened HTTP/2 connection #${id} to ${o.server} (max concurrent streams ${conn.limit}, ${this.#conns.length} open)`,
+      `opened HTTP/2 connection #${id} to ${o.server}${o.proxy === undefined ? '' : ` through the proxy ${proxyDisplay(o.proxy.url)}`} (max concurrent streams ${conn.limit}, ${this.#conns.length} open)`,
     );
     return conn;
   }

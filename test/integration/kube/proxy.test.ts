@@ -258,3 +258,41 @@ describe('HTTPS_PROXY and NO_PROXY (no proxy-url in the kubeconfig)', () => {
     assert.equal(proxy.tunnels(), before, 'no tunnel');
   });
 });
+
+describe('a server without HTTP/2 behind the proxy', () => {
+  it('HTTP/1.1 through CONNECT tunnels (ALPN offered nothing else)', async () => {
+    const h1 = await startFakeApiServer({ http2: false });
+    const p1 = await startConnectProxy({
+      route: (host, p) => ({ host: host === 'kube.invalid' ? '127.0.0.1' : host, port: p }),
+    });
+    try {
+      h1.createPod({ name: 'old-1', containers: ['app'] });
+      h1.appendLog('default', 'old-1', 'app', 'over http/1.1');
+      const api = await apiFor(
+        {
+          server: `https://kube.invalid:${new URL(h1.url).port}`,
+          'certificate-authority-data': Buffer.from(h1.caPem).toString('base64'),
+          'tls-server-name': 'localhost',
+          'proxy-url': p1.url,
+        },
+        { token: h1.token },
+      );
+      const ctl = new AbortController();
+      const list = await api.listPods({ namespace: 'default' }, ctl.signal);
+      assert.deepEqual(
+        list.items.map((p) => p.metadata.name),
+        ['old-1'],
+      );
+      const log = api.streamLog(logOpts('old-1'), ctl.signal)[Symbol.asyncIterator]();
+      assert.match(String((await log.next()).value), /over http\/1\.1/);
+      assert.equal(api.protocol, 'h1');
+      assert.ok(p1.tunnels() >= 2, 'the ALPN probe and the HTTP/1.1 connection went through the proxy');
+      assert.ok(h1.requests.every((r) => r.httpVersion.startsWith('1.')));
+      ctl.abort();
+      await log.return(undefined);
+    } finally {
+      await p1.close();
+      await h1.close();
+    }
+  });
+});
