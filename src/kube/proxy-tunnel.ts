@@ -18,8 +18,9 @@ export interface ProxyConfig {
 
 const MAX_HEADER = 64 * 1024;
 
+/** `what` names the proxy (without credentials); the source (proxy-url, $HTTPS_PROXY) is added. */
 function proxyError(p: ProxyConfig, what: string, code: string): KubeError {
-  return new KubeError(`${what} (the proxy ${proxyDisplay(p.url)}, ${p.from})`, { status: 0, code });
+  return new KubeError(`${what} (${p.from})`, { status: 0, code });
 }
 
 /** Opens a tunnel to host:port through the proxy; resolves with the raw socket once the proxy said 2xx. */
@@ -53,7 +54,8 @@ export function openTunnel(
       reject(e);
     };
     const timer = setTimeout(
-      () => fail(proxyError(p, `no answer from the proxy after ${timeoutMs / 1000}s`, 'ETIMEDOUT')),
+      () =>
+        fail(proxyError(p, `no answer from the proxy ${display} after ${timeoutMs / 1000}s`, 'ETIMEDOUT')),
       timeoutMs,
     );
     sock.once('error', (e: NodeJS.ErrnoException) =>
@@ -74,7 +76,7 @@ export function openTunnel(
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) {
         if (head.length > MAX_HEADER)
-          fail(proxyError(p, 'the proxy sent an answer to CONNECT without an end', 'EPROXY'));
+          fail(proxyError(p, `the proxy ${display} sent an answer to CONNECT without an end`, 'EPROXY'));
         return;
       }
       sock.off('data', onData);

@@ -206,7 +206,7 @@ describe('proxy errors name the proxy, never its credentials', () => {
     );
     assert.equal(
       e.message,
-      `the proxy ${authProxy.url} refused the tunnel to kube.invalid:${port()}: 407 Proxy Authentication Required (the proxy ${authProxy.url}, proxy-url of cluster "c")`,
+      `the proxy ${authProxy.url} refused the tunnel to kube.invalid:${port()}: 407 Proxy Authentication Required (proxy-url of cluster "c")`,
     );
     assert.doesNotMatch(e.message, /wrong-pw|alice/);
   });
