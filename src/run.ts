@@ -87,6 +87,7 @@ async function formatterFor(
   color: boolean,
   report: (l: string) => void,
   onLineFailed: () => void,
+  context?: string,
 ): Promise<GuardedFormatter> {
   const template = await templateText(cfg);
   const showNamespace = cfg.allNamespaces || cfg.namespaces.length > 1;
@@ -103,6 +104,7 @@ async function formatterFor(
       report,
       onLineFailed,
       sanitize,
+      ...(context === undefined ? {} : { context }),
     });
   } catch (e) {
     if (e instanceof TemplateError) throw new UserError(`unable to parse template: ${e.message}`, 2);
@@ -174,6 +176,13 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
         signal: root.signal,
         maxLineBytes: cfg.maxLineBytes,
       });
+    } else if (cfg.contexts.length > 1) {
+      const parts = { root, writer, report, formatter, sanitize, notice, printEvent };
+      const each = await runClusters(cfg, deps, parts, (context) =>
+        formatterFor(cfg, deps, color, report, () => lineFailures++, context),
+      );
+      code = each.code;
+      if (each.formatFailures > 0 && code === EXIT.ok) code = EXIT.formatFailed;
     } else {
       code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize, notice, printEvent });
     }
@@ -195,7 +204,57 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
   }
 }
 
+/**
+ * Several --context: the same query in each cluster at once, each with its own kubeconfig context,
+ * transport and credentials, and its own formatter (the context before each line). A cluster that fails
+ * is reported once (its error line names the context) and the others go on. The exit code: an error in
+ * any cluster wins; nothing matched only when it is so in every cluster.
+ */
+async function runClusters(
+  cfg: Config,
+  deps: Deps,
+  parts: RunParts,
+  formatterOf: (context: string) => Promise<GuardedFormatter>,
+): Promise<{ code: number; formatFailures: number }> {
+  const formatters = new Map<string, GuardedFormatter>();
+  for (const c of cfg.contexts) formatters.set(c, await formatterOf(c));
+  const codes = await Promise.all(
+    cfg.contexts.map(async (context) => {
+      // Its own root: a cluster that ends (or fails) does not stop the others; a signal stops all.
+      const root = new AbortController();
+      const stop = () => root.abort(parts.root.signal.reason);
+      if (parts.root.signal.aborted) stop();
+      parts.root.signal.addEventListener('abort', stop, { once: true });
+      try {
+        return await runCluster({ ...cfg, context, contexts: [context] }, deps, {
+          ...parts,
+          root,
+          formatter: formatters.get(context)!,
+          report: (line) => parts.report(`[${context}] ${line}`),
+          label: `context "${context}": `,
+        });
+      } catch (e) {
+        if (!(e instanceof UserError) && !(e instanceof KubeError)) throw e;
+        await parts.writer.err(`Error: context "${context}": ${e.message}\n`);
+        return e instanceof UserError ? e.exitCode : EXIT.error;
+      } finally {
+        parts.root.signal.removeEventListener('abort', stop);
+      }
+    }),
+  );
+  const failures = [...formatters.values()].reduce((n, f) => n + f.failures, 0);
+  const notOk = codes.filter((c) => c !== EXIT.ok);
+  let code: number = EXIT.ok;
+  if (notOk.includes(EXIT.error)) code = EXIT.error;
+  else if (notOk.length === codes.length && notOk.every((c) => c === EXIT.nothingMatched))
+    code = EXIT.nothingMatched;
+  else code = notOk.find((c) => c !== EXIT.nothingMatched) ?? EXIT.ok;
+  return { code, formatFailures: failures };
+}
+
 interface RunParts {
+  /** With several --context: names the cluster in its fatal error line (`context "a": `). */
+  label?: string;
   root: AbortController;
   writer: Writer;
   report: (line: string) => void;
@@ -522,7 +581,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     api.close();
   }
   if (fatal !== undefined) {
-    await writer.err(`Error: ${fatal}\n`);
+    await writer.err(`Error: ${p.label ?? ''}${fatal}\n`);
     return EXIT.error;
   }
   // The end of --no-follow or --until (not a stop by signal; nothing matched was said already).

@@ -99,9 +99,10 @@ export const OPTIONS: readonly OptionDef[] = [
   },
   {
     long: 'context',
-    kind: 'string',
+    kind: 'list',
     arg: 'name',
-    description: 'The kubeconfig context to use.',
+    description:
+      'The kubeconfig context to use. Several (repeatable, comma-separated) tail the same query in each cluster at once, the context shown before each line.',
   },
   {
     long: 'diff-container',

@@ -67,7 +67,10 @@ export interface Config {
   readonly stdin: boolean;
   readonly color: ColorMode;
   readonly kubeconfig: string | undefined;
+  /** --context: the first one given (the only one, usually). */
   readonly context: string | undefined;
+  /** Every --context given; more than one tails the same query in each cluster at once. */
+  readonly contexts: readonly string[];
   readonly kube: KubeOverrides;
   readonly onlyLogLines: boolean;
   /** --sanitize: escape terminal control sequences even when stdout is not a terminal. */

@@ -46,12 +46,34 @@ export interface FormatterOptions {
    * with parseJSON), kstern's colours passing; JSON outputs get DEL, C1 and bidi controls as \u escapes.
    */
   sanitize?: boolean;
+  /**
+   * With several --context: the line's context, printed before the pod in the default output and the
+   * +/- lines, as "context" in -o json and as .Context in templates.
+   */
+  context?: string;
 }
 
 const MISSING = '[missing timestamp]';
 
 /** Compiles the template first, so that a bad one is a usage error before anything connects. */
 export function makeFormatter(o: FormatterOptions): Formatter {
+  const f = build(o);
+  if (o.context === undefined) return f;
+  const ctx = o.sanitize ? sanitizeText(o.context, false) : o.context;
+  const prefix = Buffer.from(`${ctx} `);
+  const plain = o.template === undefined && o.cfg.output === 'default';
+  const mark = (s: string) => (/^[+-] /.test(s) ? `${s.slice(0, 2)}${ctx} ${s.slice(2)}` : s);
+  return {
+    line(l) {
+      const b = f.line(l);
+      return plain && b !== undefined ? Buffer.concat([prefix, b]) : b;
+    },
+    attach: (t) => mark(f.attach(t)),
+    detach: (t) => mark(f.detach(t)),
+  };
+}
+
+function build(o: FormatterOptions): Formatter {
   const { cfg } = o;
   const palette = buildPalette(cfg.podColors, cfg.containerColors);
   const formatTs = cfg.timestamps ? timestampFormatter(cfg.timestamps, cfg.timezone, o.localZone) : undefined;
@@ -118,6 +140,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
         PodColor: { params: c.pod },
         ContainerColor: { params: c.container },
         ...(l.previous === true ? { Previous: true } : {}),
+        ...(o.context === undefined ? {} : { Context: o.context }),
       };
       let s: string;
       try {
@@ -140,6 +163,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
       labels: t.podObject.metadata.labels ?? null,
       annotations: t.podObject.metadata.annotations ?? null,
       ...(l.previous === true ? { previous: true } : {}),
+      ...(o.context === undefined ? {} : { context: o.context }),
     };
     switch (cfg.output) {
       case 'json':
