@@ -2,6 +2,7 @@
 // The only place that touches `process`: hands the real world to main() and exits with its code.
 import module from 'node:module';
 import { homedir } from 'node:os';
+import { basename } from 'node:path';
 
 // Node >= 22.1 can cache the bundle's compiled code on disk (in the OS temp folder, or
 // $NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off), which makes every later start
@@ -26,6 +27,11 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 async function runMain() {
   const { main, SIGNAL_EXIT } = await import('../dist/kstern.js');
 
+  // Installed as kubectl-kstern too (kubectl's plugin mechanism runs `kubectl kstern …` as that binary):
+  // help and usage errors then say "kubectl kstern".
+  const invokedAs = basename(process.argv[1] ?? '').replace(/\.[cm]?js$/, '');
+  const programName = invokedAs === 'kubectl-kstern' ? 'kubectl kstern' : 'kstern';
+
   const controller = new AbortController();
   for (const sig of Object.keys(SIGNAL_EXIT)) {
     process.on(sig, () => {
@@ -46,6 +52,7 @@ async function runMain() {
     stderr: process.stderr,
     env: process.env,
     homeDir: homedir(),
+    programName,
     signal: controller.signal,
   });
   process.exit(code);

@@ -21,12 +21,21 @@ export interface Deps {
   stderr: OutStream;
   env: Record<string, string | undefined>;
   homeDir: string;
+  /**
+   * How the user called kstern, for help and usage errors: "kstern" (the default), or "kubectl kstern"
+   * when started as the kubectl plugin kubectl-kstern (bin/ tells from argv[1]).
+   */
+  programName?: string;
   /** Aborted on SIGINT/SIGTERM/SIGHUP; the reason is the signal name. */
   signal: AbortSignal;
   /** Builds the API client; tests may replace it. */
   createApi?: (
     kube: ResolvedKube,
-    opts: { verbosity: number; log: (line: string) => void },
+    opts: {
+      verbosity: number;
+      log: (line: string) => void;
+      throttle?: { qps: number; burst: number } | undefined;
+    },
   ) => Promise<KubeApi>;
   /**
    * Tests of the tails' rules against the fake server (stall detection, a fragile output) tune the tail

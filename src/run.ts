@@ -33,7 +33,7 @@ import { formatSink } from './output/sink.ts';
 import { Writer } from './output/writer.ts';
 import { runStdin } from './stdin.ts';
 import { TailManager } from './tail/manager.ts';
-import { StallMonitor, TokenBucket } from './tail/stall.ts';
+import { StallMonitor } from './tail/stall.ts';
 import { targetName } from './tail/tailer.ts';
 import { conditionMatches } from './targets/condition.ts';
 import { containerNotices, noticeText, waitsToStart } from './targets/notices.ts';
@@ -44,6 +44,7 @@ import { UserError } from './util/errors.ts';
 import { EXIT, SIGNAL_EXIT } from './util/exit-codes.ts';
 import { mergeAsync } from './util/merge.ts';
 import { sleep } from './util/sleep.ts';
+import { TokenBucket } from './util/token-bucket.ts';
 
 /** Errors that make a run pointless: the server cannot be reached or rejects who we are. */
 function isFatalAtStart(e: KubeError): boolean {
@@ -87,6 +88,7 @@ async function formatterFor(
   color: boolean,
   report: (l: string) => void,
   onLineFailed: () => void,
+  context?: string,
 ): Promise<GuardedFormatter> {
   const template = await templateText(cfg);
   const showNamespace = cfg.allNamespaces || cfg.namespaces.length > 1;
@@ -103,6 +105,7 @@ async function formatterFor(
       report,
       onLineFailed,
       sanitize,
+      ...(context === undefined ? {} : { context }),
     });
   } catch (e) {
     if (e instanceof TemplateError) throw new UserError(`unable to parse template: ${e.message}`, 2);
@@ -174,6 +177,13 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
         signal: root.signal,
         maxLineBytes: cfg.maxLineBytes,
       });
+    } else if (cfg.contexts.length > 1) {
+      const parts = { root, writer, report, formatter, sanitize, notice, printEvent };
+      const each = await runClusters(cfg, deps, parts, (context) =>
+        formatterFor(cfg, deps, color, report, () => lineFailures++, context),
+      );
+      code = each.code;
+      if (each.formatFailures > 0 && code === EXIT.ok) code = EXIT.formatFailed;
     } else {
       code = await runCluster(cfg, deps, { root, writer, report, formatter, sanitize, notice, printEvent });
     }
@@ -195,7 +205,57 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
   }
 }
 
+/**
+ * Several --context: the same query in each cluster at once, each with its own kubeconfig context,
+ * transport and credentials, and its own formatter (the context before each line). A cluster that fails
+ * is reported once (its error line names the context) and the others go on. The exit code: an error in
+ * any cluster wins; nothing matched only when it is so in every cluster.
+ */
+async function runClusters(
+  cfg: Config,
+  deps: Deps,
+  parts: RunParts,
+  formatterOf: (context: string) => Promise<GuardedFormatter>,
+): Promise<{ code: number; formatFailures: number }> {
+  const formatters = new Map<string, GuardedFormatter>();
+  for (const c of cfg.contexts) formatters.set(c, await formatterOf(c));
+  const codes = await Promise.all(
+    cfg.contexts.map(async (context) => {
+      // Its own root: a cluster that ends (or fails) does not stop the others; a signal stops all.
+      const root = new AbortController();
+      const stop = () => root.abort(parts.root.signal.reason);
+      if (parts.root.signal.aborted) stop();
+      parts.root.signal.addEventListener('abort', stop, { once: true });
+      try {
+        return await runCluster({ ...cfg, context, contexts: [context] }, deps, {
+          ...parts,
+          root,
+          formatter: formatters.get(context)!,
+          report: (line) => parts.report(`[${context}] ${line}`),
+          label: `context "${context}": `,
+        });
+      } catch (e) {
+        if (!(e instanceof UserError) && !(e instanceof KubeError)) throw e;
+        await parts.writer.err(`Error: context "${context}": ${e.message}\n`);
+        return e instanceof UserError ? e.exitCode : EXIT.error;
+      } finally {
+        parts.root.signal.removeEventListener('abort', stop);
+      }
+    }),
+  );
+  const failures = [...formatters.values()].reduce((n, f) => n + f.failures, 0);
+  const notOk = codes.filter((c) => c !== EXIT.ok);
+  let code: number = EXIT.ok;
+  if (notOk.includes(EXIT.error)) code = EXIT.error;
+  else if (notOk.length === codes.length && notOk.every((c) => c === EXIT.nothingMatched))
+    code = EXIT.nothingMatched;
+  else code = notOk.find((c) => c !== EXIT.nothingMatched) ?? EXIT.ok;
+  return { code, formatFailures: failures };
+}
+
 interface RunParts {
+  /** With several --context: names the cluster in its fatal error line (`context "a": `). */
+  label?: string;
   root: AbortController;
   writer: Writer;
   report: (line: string) => void;
@@ -216,12 +276,19 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     homeDir: deps.homeDir,
     overrides: cfg.kube,
   });
+  if (kube.inCluster !== undefined && cfg.verbosity >= 6) {
+    report(`using the in-cluster configuration: ${kube.server}, service account in ${kube.inCluster}`);
+  }
   const namespaces: (string | undefined)[] = cfg.allNamespaces
     ? [undefined]
     : cfg.namespaces.length > 0
       ? [...cfg.namespaces]
       : [kube.namespace];
-  const api = await (deps.createApi ?? createKubeApi)(kube, { verbosity: cfg.verbosity, log: report });
+  const api = await (deps.createApi ?? createKubeApi)(kube, {
+    verbosity: cfg.verbosity,
+    log: report,
+    throttle: cfg.throttle,
+  });
   // For the summary: ended instances seen (by pod uid, container and instance), containers tailed, lines printed.
   const exits = new Map<string, ExitSeen>();
   const tailed = new Set<string>();
@@ -517,7 +584,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     api.close();
   }
   if (fatal !== undefined) {
-    await writer.err(`Error: ${fatal}\n`);
+    await writer.err(`Error: ${p.label ?? ''}${fatal}\n`);
     return EXIT.error;
   }
   // The end of --no-follow or --until (not a stop by signal; nothing matched was said already).

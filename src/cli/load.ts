@@ -21,21 +21,34 @@ function expandHome(p: string, home: string): string {
 
 /**
  * Parses argv, then applies the config file: `--config` if given, else $KSTERNCONFIG, else
- * ~/.config/kstern/config.yaml (which may be missing). Values for flags not on the command line are
- * parsed exactly as if they had been typed there, so they are validated the same way.
+ * ~/.config/kstern/config.yaml; when that one does not exist either, stern's: $STERNCONFIG, else
+ * ~/.config/stern/config.yaml (for users coming from stern; said on stderr with --verbosity). A missing
+ * default file is fine. Values for flags not on the command line are parsed exactly as if they had been
+ * typed there, so they are validated the same way.
  */
 export async function loadCommand(argv: readonly string[], deps: Deps, version: string): Promise<Command> {
-  const first = parseRaw(argv, version);
+  const progName = deps.programName ?? 'kstern';
+  const first = parseRaw(argv, version, progName);
   if ('kind' in first) return first;
   const fromFlag = first.raw['config'] as string | undefined;
   const fromEnv = deps.env['KSTERNCONFIG'] || undefined;
   const path = expandHome(fromFlag ?? fromEnv ?? '~/.config/kstern/config.yaml', deps.homeDir);
-  const { values, warnings } = await loadConfigFile({
-    path,
-    isDefault: fromFlag === undefined && fromEnv === undefined,
-    readFile: (p) => readFile(p, 'utf8'),
-    knownOptions: KNOWN,
-  });
+  const load = (p: string, isDefault: boolean) =>
+    loadConfigFile({ path: p, isDefault, readFile: (f) => readFile(f, 'utf8'), knownOptions: KNOWN });
+  const isDefault = fromFlag === undefined && fromEnv === undefined;
+  let file = await load(path, isDefault);
+  if (isDefault && !file.found) {
+    const sternEnv = deps.env['STERNCONFIG'] || undefined;
+    const sternPath = expandHome(sternEnv ?? '~/.config/stern/config.yaml', deps.homeDir);
+    const stern = await load(sternPath, sternEnv === undefined);
+    if (stern.found) {
+      file = stern;
+      if (Number(first.raw['verbosity'] ?? 0) > 0) {
+        deps.stderr.write(`using stern's config file "${sternPath}" (there is no "${path}")\n`);
+      }
+    }
+  }
+  const { values, warnings } = file;
   for (const w of warnings) deps.stderr.write(`Warning: ${w}\n`);
   const extra: string[] = [];
   for (const [name, value] of values) {
@@ -45,7 +58,7 @@ export async function loadCommand(argv: readonly string[], deps: Deps, version: 
     for (const v of Array.isArray(value) ? value : [value]) extra.push(`--${name}=${v}`);
   }
   if (extra.length === 0) return forTerminal(commandOf(first), deps);
-  const merged = parseRaw([...extra, ...argv], version);
+  const merged = parseRaw([...extra, ...argv], version, progName);
   return 'kind' in merged ? merged : forTerminal(commandOf(merged), deps);
 }
 

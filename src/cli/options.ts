@@ -44,6 +44,14 @@ export const OPTIONS: readonly OptionDef[] = [
       'A query that matches no pod is a success: exit 0 instead of 3 (the stderr line naming what was searched is still printed).',
   },
   {
+    long: 'burst',
+    kind: 'int',
+    default: '2 × --qps',
+    arg: 'n',
+    description:
+      'With --qps: how many list and get requests may go at once before the rate applies (at least 1).',
+  },
+  {
     long: 'color',
     kind: 'enum',
     choices: COLOR_MODES,
@@ -71,7 +79,8 @@ export const OPTIONS: readonly OptionDef[] = [
     kind: 'string',
     default: '~/.config/kstern/config.yaml',
     arg: 'path',
-    description: 'Config file of default flag values (YAML, long flag names). Wins over $KSTERNCONFIG.',
+    description:
+      "Config file of default flag values (YAML, long flag names). Wins over $KSTERNCONFIG. With neither and no default file, stern's is read ($STERNCONFIG, else ~/.config/stern/config.yaml).",
   },
   {
     long: 'container',
@@ -99,9 +108,10 @@ export const OPTIONS: readonly OptionDef[] = [
   },
   {
     long: 'context',
-    kind: 'string',
+    kind: 'list',
     arg: 'name',
-    description: 'The kubeconfig context to use.',
+    description:
+      'The kubeconfig context to use. Several (repeatable, comma-separated) tail the same query in each cluster at once, the context shown before each line.',
   },
   {
     long: 'diff-container',
@@ -248,6 +258,14 @@ export const OPTIONS: readonly OptionDef[] = [
     kind: 'bool',
     default: 'false',
     description: 'Pick an app.kubernetes.io/instance label value from a list (needs a terminal).',
+  },
+  {
+    long: 'qps',
+    kind: 'string',
+    default: '0',
+    arg: 'rate',
+    description:
+      'Most list and get requests (pod lists, pod and workload lookups, events, discovery) per second to the API server; 0 means no limit. Watches and log streams are long-running and never throttled.',
   },
   {
     long: 'quiet',

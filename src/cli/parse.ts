@@ -36,19 +36,26 @@ function flagsOf(o: OptionDef): string {
   return o.kind === 'bool' ? names : `${names} <${o.arg ?? 'value'}>`;
 }
 
-const HELP_EXAMPLES = `
+/** The examples `--help` ends with; `name` is how the user called kstern. */
+function helpExamples(name: string): string {
+  return `
 Examples:
-  kstern web                          every container of pods whose name contains "web"
-  kstern deployment/web -n shop -t    a deployment's pods, with timestamps
-  kstern -l app=api -c server -i ERROR --since 15m
-  kstern job/migrate --until done     follow a Job to its end; exit 0 if it succeeded
-  kstern crashy --previous            the last lines of the instance that crashed
-  kstern web -o json | jq .message    one JSON object per line
+  ${name} web                          every container of pods whose name contains "web"
+  ${name} deployment/web -n shop -t    a deployment's pods, with timestamps
+  ${name} -l app=api -c server -i ERROR --since 15m
+  ${name} job/migrate --until done     follow a Job to its end; exit 0 if it succeeded
+  ${name} crashy --previous            the last lines of the instance that crashed
+  ${name} web -o json | jq .message    one JSON object per line
 
-Use "kstern --show-hidden-options" for a list of hidden command-line options.`;
+Use "${name} --show-hidden-options" for a list of hidden command-line options.`;
+}
 
-export function buildProgram(version: string): Commander {
-  const p = new Commander('kstern')
+/**
+ * The commander program. `name` is how the user called kstern: "kstern", or "kubectl kstern" when run
+ * as a kubectl plugin (Deps.programName); help and usage errors say it.
+ */
+export function buildProgram(version: string, name = 'kstern'): Commander {
+  const p = new Commander(name)
     .usage('[pod-query] [flags]')
     .description(
       'Tail the logs of every container of every pod whose name matches pod-query (a regular expression), ' +
@@ -58,7 +65,7 @@ export function buildProgram(version: string): Commander {
     .helpOption('-h, --help', 'Show this help and exit.')
     .allowExcessArguments(true)
     .version(version, '-v, --version', 'Print the version and exit.')
-    .addHelpText('after', HELP_EXAMPLES)
+    .addHelpText('after', helpExamples(name))
     .exitOverride();
   for (const o of OPTIONS) {
     if (o.long === 'version') continue;
@@ -376,11 +383,13 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     stdin,
     color: oneOf('color', str('color') ?? 'auto', COLOR_MODES),
     kubeconfig: str('kubeconfig'),
-    context: str('context'),
+    context: unique(list('context').filter((c) => c !== ''))[0],
+    contexts: unique(list('context').filter((c) => c !== '')),
     kube: kubeOverrides(str, list, raw),
     onlyLogLines: bool('only-log-lines', false),
     sanitize: bool('sanitize', false),
     verbosity: int('verbosity', 0),
+    throttle: throttleOf(str('qps'), str('burst') === undefined ? undefined : int('burst', 0)),
     allowEmpty: bool('allow-empty', false),
     waitMs,
     until,
@@ -389,6 +398,17 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
     quiet: bool('quiet', false),
     events: str('events') === undefined ? undefined : oneOf('events', str('events') ?? '', EVENT_KINDS),
   };
+}
+
+/** --qps (a non-negative number, 0: no limit) and --burst (default twice the rate, at least 1). */
+function throttleOf(qps: string | undefined, burst: number | undefined): Config['throttle'] {
+  const rate = qps === undefined ? 0 : Number(qps);
+  if (qps !== undefined && (!/^\d*\.?\d+$/.test(qps.trim()) || !Number.isFinite(rate))) {
+    throw new UserError(`invalid value "${qps}" for --qps: not a non-negative number`, EXIT.usage);
+  }
+  if (burst !== undefined && burst < 1) throw new UserError('--burst must be at least 1', EXIT.usage);
+  if (rate === 0) return undefined;
+  return { qps: rate, burst: burst ?? Math.max(1, Math.ceil(rate * 2)) };
 }
 
 export function hiddenOptionsText(): string {
@@ -404,8 +424,8 @@ export interface Parsed {
 }
 
 /** Runs commander over argv; help and version come back as commands, errors as usage UserErrors. */
-export function parseRaw(argv: readonly string[], version: string): Parsed | Command {
-  const program = buildProgram(version);
+export function parseRaw(argv: readonly string[], version: string, name = 'kstern'): Parsed | Command {
+  const program = buildProgram(version, name);
   let helpText = '';
   program.configureOutput({
     writeOut: (s) => {
@@ -422,7 +442,7 @@ export function parseRaw(argv: readonly string[], version: string): Parsed | Com
         return { kind: 'help', text: helpText };
       if (e.code === 'commander.version') return { kind: 'version' };
       const msg = e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
-      throw new UserError(`${msg} (see kstern --help)`, EXIT.usage);
+      throw new UserError(`${msg} (see ${name} --help)`, EXIT.usage);
     }
     throw e;
   }
@@ -430,7 +450,7 @@ export function parseRaw(argv: readonly string[], version: string): Parsed | Com
     // stern takes one query; a second word is most often a container name.
     const extra = program.args.slice(1);
     throw new UserError(
-      `unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((x) => `"${x}"`).join(' ')}: kstern takes one pod query (to pick a container, use -c ${extra[0]})`,
+      `unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((x) => `"${x}"`).join(' ')}: ${program.name()} takes one pod query (to pick a container, use -c ${extra[0]})`,
       EXIT.usage,
     );
   }

@@ -7,7 +7,7 @@ export type ValueShape = 'scalar' | 'list';
 
 export interface ConfigFileOptions {
   path: string;
-  /** The path is the default one (not from --config or STERNCONFIG): a missing file is then fine. */
+  /** The path is the default one (not from --config or an environment variable): a missing file is then fine. */
   isDefault: boolean;
   /** Reads the file as text; throws an error with code ENOENT when it does not exist. */
   readFile: (p: string) => Promise<string>;
@@ -19,6 +19,8 @@ export interface ConfigFileValues {
   /** Option name → its value as command-line text (scalars) or list of texts (list options). */
   values: Map<string, string | string[]>;
   warnings: string[];
+  /** The file existed (false only for a missing default file). */
+  found: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function loadConfigFile(o: ConfigFileOptions): Promise<ConfigFileVa
     text = await o.readFile(o.path);
   } catch (e) {
     if ((e as { code?: unknown }).code === 'ENOENT') {
-      if (o.isDefault) return { values, warnings };
+      if (o.isDefault) return { values, warnings, found: false };
       throw new UserError(`config file "${o.path}" does not exist`, 1);
     }
     throw new UserError(`cannot read config file "${o.path}": ${firstLine(e)}`, 1);
@@ -46,7 +48,7 @@ export async function loadConfigFile(o: ConfigFileOptions): Promise<ConfigFileVa
   } catch (e) {
     throw new UserError(`config file "${o.path}" is not valid YAML: ${firstLine(e)}`, 1);
   }
-  if (doc === undefined || doc === null) return { values, warnings };
+  if (doc === undefined || doc === null) return { values, warnings, found: true };
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new UserError(`config file "${o.path}" is not a YAML mapping of option names to values`, 1);
   }
@@ -69,7 +71,7 @@ export async function loadConfigFile(o: ConfigFileOptions): Promise<ConfigFileVa
       values.set(name, goSprint(value));
     }
   }
-  return { values, warnings };
+  return { values, warnings, found: true };
 }
 
 function isComposite(v: unknown): boolean {

@@ -79,12 +79,17 @@ export interface Config {
   readonly stdin: boolean;
   readonly color: ColorMode;
   readonly kubeconfig: string | undefined;
+  /** --context: the first one given (the only one, usually). */
   readonly context: string | undefined;
+  /** Every --context given; more than one tails the same query in each cluster at once. */
+  readonly contexts: readonly string[];
   readonly kube: KubeOverrides;
   readonly onlyLogLines: boolean;
   /** --sanitize: escape terminal control sequences even when stdout is not a terminal. */
   readonly sanitize: boolean;
   readonly verbosity: number;
+  /** --qps / --burst: the rate limit of list and get requests; undefined means none. */
+  readonly throttle: { readonly qps: number; readonly burst: number } | undefined;
   /** --allow-empty: a query matching no pod exits 0 rather than EXIT.nothingMatched. */
   readonly allowEmpty: boolean;
   /** --wait: how long to wait for a first matching pod, in milliseconds. */

@@ -1,6 +1,7 @@
 // Kubeconfig resolution, the way kubectl does it: --kubeconfig, else the KUBECONFIG path list (merged,
-// first definition of a name wins), else ~/.kube/config; then kubectl's connection flags (--cluster,
-// --user, --server, --token, ...: kube-overrides.ts) on top. With --server no file is needed at all.
+// first definition of a name wins), else ~/.kube/config, else (none of them exists, inside a pod) the
+// in-cluster service account (in-cluster.ts); then kubectl's connection flags (--cluster, --user,
+// --server, --token, ...: kube-overrides.ts) on top. With --server no file is needed at all.
 // Every failure is one UserError line naming the file, context or flag. The result carries a @kubernetes/client-node KubeConfig, which supplies the auth
 // material (certificates, tokens, exec plugins) to the transport.
 import { constants as fsConstants } from 'node:fs';
@@ -10,6 +11,7 @@ import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/c
 import yaml from 'js-yaml';
 import { errorMessage, UserError } from '../util/errors.ts';
 import type { KubeOverrides } from './config.ts';
+import { IN_CLUSTER, type InCluster, inClusterConfig, notInClusterReason } from './in-cluster.ts';
 import {
   hasUserOverrides,
   impersonationOf,
@@ -17,13 +19,17 @@ import {
   overrideCluster,
   overrideUser,
 } from './kube-overrides.ts';
+import { checkProxyUrl, proxyFromEnv } from './proxy.ts';
 
 export interface KubeconfigInput {
   /** --kubeconfig (wins over KUBECONFIG). */
   kubeconfigFlag?: string;
   /** --context */
   contextFlag?: string;
-  /** The environment; only KUBECONFIG is read. */
+  /**
+   * The environment: KUBECONFIG, and for the in-cluster configuration KUBERNETES_SERVICE_HOST,
+   * KUBERNETES_SERVICE_PORT, POD_NAMESPACE and KSTERN_SERVICEACCOUNT_DIR (in-cluster.ts).
+   */
   env: Record<string, string | undefined>;
   homeDir: string;
   /** kubectl's connection flags (--server, --token, --cluster, --user, ...), applied over the kubeconfig. */
@@ -38,8 +44,18 @@ export interface ResolvedKube {
   namespace: string;
   /** The cluster's server URL (no trailing slash). */
   server: string;
-  /** The kubeconfig files that were read, in merge order (none when --server alone was enough). */
+  /**
+   * The kubeconfig files that were read, in merge order (none when --server alone was enough, or with
+   * the in-cluster configuration).
+   */
   files: string[];
+  /**
+   * The proxy to reach the server through: the cluster's proxy-url, else HTTPS_PROXY / HTTP_PROXY unless
+   * NO_PROXY excludes the server (proxy.ts). `from` names the source for messages.
+   */
+  proxy?: { url: string; from: string };
+  /** The service account directory, when the in-cluster configuration was used. */
+  inCluster?: string;
   /** --request-timeout: a limit for list/get requests (not for watches or log streams). */
   requestTimeoutMs?: number;
   /** Impersonate-User / Impersonate-Group (--as / --as-group, or the user's as / as-groups). */
@@ -277,6 +293,30 @@ function serverUrl(cluster: Cluster, fromFlag: boolean, file: string): URL {
   return url;
 }
 
+/** The in-cluster configuration as a kubeconfig of one context, so that the flags apply on top of it. */
+function inClusterFile(ic: InCluster): LoadedFile {
+  const file = `in-cluster configuration (${ic.dir})`;
+  const named = (body: Raw): Named => ({ name: IN_CLUSTER, body, file });
+  return {
+    file,
+    clusters: [
+      named({
+        server: ic.server,
+        ...(ic.caFile === undefined ? {} : { 'certificate-authority': ic.caFile }),
+      }),
+    ],
+    users: [named({ 'token-file': ic.tokenFile })],
+    contexts: [
+      named({
+        cluster: IN_CLUSTER,
+        user: IN_CLUSTER,
+        ...(ic.namespace === undefined ? {} : { namespace: ic.namespace }),
+      }),
+    ],
+    currentContext: IN_CLUSTER,
+  };
+}
+
 /** Replaces (or adds) the entry named `n.name`. */
 function put(m: Map<string, Named>, n: Named): Named[] {
   return [...new Map(m).set(n.name, n).values()];
@@ -286,13 +326,25 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
   const ov = normalizeOverrides(input.overrides);
   const { loaded, src } = await loadAll(input);
   const homeConfig = join(input.homeDir, '.kube', 'config');
+  const files = loaded.map((l) => l.file);
+  // Like kubectl: no kubeconfig file and no --server, but inside a pod: its service account.
+  const inCluster =
+    loaded.length === 0 && ov.server === undefined ? await inClusterConfig(input.env) : undefined;
+  if (inCluster !== undefined) loaded.push(inClusterFile(inCluster));
   // Like `kubectl --server=... --token=...`, the flags alone are enough.
   if (loaded.length === 0 && ov.server === undefined) {
     const tried = src.from === 'env' ? `none of the KUBECONFIG files exist (${src.files.join(', ')}); ` : '';
-    throw new UserError(`no kubeconfig: ${tried}set --kubeconfig or KUBECONFIG, or create ${homeConfig}`, 1);
+    throw new UserError(
+      `no kubeconfig: ${tried}set --kubeconfig or KUBECONFIG, create ${homeConfig}, or run inside a cluster (${notInClusterReason(input.env)})`,
+      1,
+    );
   }
-  const files = loaded.map((l) => l.file);
-  const where = files.length === 0 ? 'no kubeconfig file was read' : files.map((f) => `"${f}"`).join(', ');
+  const where =
+    inCluster !== undefined
+      ? `in-cluster configuration from ${inCluster.dir}`
+      : files.length === 0
+        ? 'no kubeconfig file was read'
+        : files.map((f) => `"${f}"`).join(', ');
   const { clusters, users, contexts, currentContext } = merge(loaded);
 
   const contextName =
@@ -328,7 +380,16 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
   }
   clusterRaw = { ...clusterRaw, body: overrideCluster(clusterRaw.body, ov) };
   const cluster = toCluster(clusterRaw);
-  serverUrl(cluster, ov.server !== undefined, clusterRaw.file);
+  const server = serverUrl(cluster, ov.server !== undefined, clusterRaw.file);
+  let proxy: ResolvedKube['proxy'];
+  if (cluster.proxyUrl !== undefined) {
+    proxy = { url: cluster.proxyUrl, from: `proxy-url of cluster "${cluster.name}"` };
+  } else {
+    const url = proxyFromEnv(cluster.server, input.env);
+    if (url !== undefined)
+      proxy = { url, from: server.protocol === 'https:' ? '$HTTPS_PROXY' : '$HTTP_PROXY' };
+  }
+  if (proxy !== undefined) checkProxyUrl(proxy.url, proxy.from);
 
   // The user: --user, else the context's (none is fine: anonymous, or client certificates).
   const userName = ov.user ?? ctx.user;
@@ -390,6 +451,8 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
     namespace: ctx.namespace ?? 'default',
     server: cluster.server,
     files,
+    ...(inCluster === undefined ? {} : { inCluster: inCluster.dir }),
+    ...(proxy === undefined ? {} : { proxy }),
     env: input.env,
     ...(ov.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: ov.requestTimeoutMs }),
     ...(impersonate === undefined ? {} : { impersonate }),

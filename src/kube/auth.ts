@@ -32,7 +32,7 @@ export interface Credentials {
   headers: Record<string, string | string[]>;
   /** Identifies the TLS material: connections made with another key must not be reused. */
   tlsKey: string;
-  /** With a cluster proxy-url: client-node's proxy agent (HTTP/1.1 through the proxy). */
+  /** With a SOCKS proxy-url: client-node's proxy agent (HTTP/1.1 through the proxy). */
   proxyAgent?: Agent;
 }
 
@@ -303,7 +303,9 @@ export class KubeAuth {
       this.expiresAt = this.now() + this.reloadMs;
     }
     const creds: Credentials = { tls, headers, tlsKey };
-    if (cluster?.proxyUrl) {
+    // HTTP(S) proxies are tunnelled by the transport itself (HTTP/2 through CONNECT); SOCKS goes
+    // through client-node's agent (HTTP/1.1).
+    if (cluster?.proxyUrl && /^socks/i.test(cluster.proxyUrl)) {
       // Built here, from the final material: the agent applyToHTTPSOptions made may lack some of it.
       const key = JSON.stringify([cluster.server, cluster.proxyUrl, tlsKey]);
       if (this.proxy?.key !== key) this.proxy = { key, agent: await proxyAgentFor(cluster, tls) };

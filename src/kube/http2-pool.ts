@@ -6,8 +6,10 @@
 import http2, { type ClientHttp2Session } from 'node:http2';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
+import { proxyDisplay } from '../config/proxy.ts';
 import { KubeError } from './api.ts';
 import type { TlsMaterial } from './auth.ts';
+import { openTunnel, type ProxyConfig } from './proxy-tunnel.ts';
 
 export interface PoolOptions {
   /** The server URL, for messages. */
@@ -15,6 +17,8 @@ export interface PoolOptions {
   host: string;
   port: number;
   connectTimeoutMs: number;
+  /** An HTTP(S) proxy: each connection is a CONNECT tunnel through it, TLS and ALPN inside. */
+  proxy?: ProxyConfig;
   /** Per-stream receive window (SETTINGS_INITIAL_WINDOW_SIZE). */
   streamWindowBytes: number;
   /** Connection-level receive window. */
@@ -64,14 +68,17 @@ export function sniFor(host: string, tlsMaterial: TlsMaterial): string | undefin
 }
 
 /** Opens a TLS connection offering `protocols`; resolves once the handshake is done. */
-export function connectTls(
-  o: Pick<PoolOptions, 'server' | 'host' | 'port' | 'connectTimeoutMs'>,
+export async function connectTls(
+  o: Pick<PoolOptions, 'server' | 'host' | 'port' | 'connectTimeoutMs' | 'proxy'>,
   material: TlsMaterial,
   protocols: string[],
 ): Promise<tls.TLSSocket> {
+  const tunnel =
+    o.proxy === undefined ? undefined : await openTunnel(o.proxy, o.host, o.port, o.connectTimeoutMs);
   return new Promise((resolve, reject) => {
     const servername = sniFor(o.host, material);
     const socket = tls.connect({
+      ...(tunnel === undefined ? {} : { socket: tunnel }),
       host: o.host,
       port: o.port,
       ...material,
@@ -279,7 +286,7 @@ export class H2Pool {
     this.#conns.push(conn);
     o.log(
       6,
-      `opened HTTP/2 connection #${id} to ${o.server} (max concurrent streams ${conn.limit}, ${this.#conns.length} open)`,
+      `opened HTTP/2 connection #${id} to ${o.server}${o.proxy === undefined ? '' : ` through the proxy ${proxyDisplay(o.proxy.url)}`} (max concurrent streams ${conn.limit}, ${this.#conns.length} open)`,
     );
     return conn;
   }

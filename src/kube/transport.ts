@@ -10,12 +10,14 @@ import type { ResolvedKube } from '../config/kubeconfig.ts';
 import type { Pod, PodList, WatchEvent } from '../core/kube-objects.ts';
 import { errorMessage } from '../util/errors.ts';
 import { clampDelay } from '../util/sleep.ts';
+import { TokenBucket } from '../util/token-bucket.ts';
 import { VERSION } from '../util/version.ts';
 import { type KubeApi, KubeError, type LogOptions, type PodQuery, type WatchOptions } from './api.ts';
 import { type Credentials, KubeAuth } from './auth.ts';
 import { decodeWatchEvent, podProblem } from './decode.ts';
 import { abortError, connectError, H2Pool, type Lease, raceAbort, sniFor } from './http2-pool.ts';
 import { LineBuffer, LineTooLongError } from './ndjson.ts';
+import { type ProxyConfig, tunnelAgent } from './proxy-tunnel.ts';
 import { errorFromResponse } from './status.ts';
 
 export interface TransportOptions {
@@ -48,6 +50,11 @@ export interface TransportOptions {
    * Above 2^31-1 ms (about 24.8 days) it counts as that (node's longest timer).
    */
   requestTimeoutMs?: number;
+  /**
+   * --qps / --burst: list and get requests (getJSON: pod lists, pods, workloads, events, discovery) wait
+   * for a token of this bucket; watches and log streams do not. Default: no limit.
+   */
+  throttle?: { qps: number; burst: number } | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -265,6 +272,9 @@ export class HttpKubeApi implements KubeApi {
   readonly #maxBodyBytes: number;
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
+  readonly #throttle: TokenBucket | undefined;
+  /** An HTTP(S) proxy the connections are tunnelled through. */
+  readonly #proxy: ProxyConfig | undefined;
   readonly #aborts = new AbortHub();
   /** ulimit -n, read at the first request (by the time EMFILE strikes no descriptor is left to read it). */
   #filesLimit: number | undefined | null = null;
@@ -296,14 +306,20 @@ export class HttpKubeApi implements KubeApi {
     // Like client-go's TLS handshake timeout: a connection that does not get through in 10 s is retried.
     this.#connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? kube.requestTimeoutMs;
-    const proxied = kube.kubeConfig.getCurrentCluster()?.proxyUrl !== undefined;
-    this.#mode = opts.http2 === false || !this.#tls || proxied ? 'h1' : 'auto';
+    this.#throttle =
+      opts.throttle === undefined ? undefined : new TokenBucket(opts.throttle.qps, opts.throttle.burst);
+    // An HTTP(S) proxy is tunnelled through (CONNECT), HTTP/2 inside; SOCKS only with client-node's agent.
+    const proxy = kube.proxy;
+    const socks = proxy !== undefined && /^socks/i.test(proxy.url);
+    this.#proxy = proxy !== undefined && !socks ? proxy : undefined;
+    this.#mode = opts.http2 === false || !this.#tls || socks ? 'h1' : 'auto';
     const streamWindow = opts.streamWindowBytes ?? 128 * 1024;
     this.#pool = new H2Pool({
       server: this.server,
       host: this.#host,
       port: this.#port,
       connectTimeoutMs: this.#connectTimeoutMs,
+      ...(this.#proxy === undefined ? {} : { proxy: this.#proxy }),
       streamWindowBytes: streamWindow,
       connectionWindowBytes: Math.min(streamWindow * 128, 2 ** 31 - 1),
       log: (v, line) => this.#debug(v, line),
@@ -429,6 +445,14 @@ export class HttpKubeApi implements KubeApi {
   }
 
   async #getJSON<T>(path: string, signal: AbortSignal): Promise<T> {
+    if (this.#throttle !== undefined) {
+      const started = performance.now();
+      await this.#throttle.take(signal);
+      if (signal.aborted) throw abortError(signal);
+      const waited = Math.round(performance.now() - started);
+      // Like client-go's "Waited for 1.2s due to client-side throttling".
+      if (waited >= 1000) this.#debug(6, `waited ${waited}ms for --qps before GET ${this.#basePath}${path}`);
+    }
     const res = await this.#request(path, signal, 'application/json');
     const max = this.#maxBodyBytes;
     const tooLarge = () =>
@@ -690,14 +714,18 @@ export class HttpKubeApi implements KubeApi {
     if (this.#agent !== undefined) this.#oldAgents.push(this.#agent.agent);
     const common = { keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' as const };
     const servername = sniFor(this.#host, creds.tls);
-    const agent = this.#tls
-      ? new https.Agent({
-          ...common,
-          ...creds.tls,
-          ...(servername === undefined ? {} : { servername }),
-          ALPNProtocols: ['http/1.1'],
-        })
-      : new http.Agent(common);
+    const tlsOptions = {
+      ...common,
+      ...creds.tls,
+      ...(servername === undefined ? {} : { servername }),
+      ALPNProtocols: ['http/1.1'],
+    };
+    const agent =
+      this.#proxy !== undefined
+        ? tunnelAgent(this.#proxy, this.#tls, this.#tls ? tlsOptions : common, this.#connectTimeoutMs)
+        : this.#tls
+          ? new https.Agent(tlsOptions)
+          : new http.Agent(common);
     this.#agent = { key: creds.tlsKey, agent };
     return agent;
   }

@@ -15,6 +15,8 @@ export interface LogData {
   annotations?: Readonly<Record<string, string>> | null;
   /** kstern's: a line of the previous instance (printed first on attach); written only when true. */
   previous?: boolean;
+  /** kstern's: the kubeconfig context, with several --context; written only then. */
+  context?: string;
 }
 
 /** `-o raw`: `[<timestamp> ]<message>\n`. */
@@ -31,6 +33,7 @@ export function jsonLine(data: LogData): string {
     `,"namespace":${goJSONString(data.namespace)}` +
     `,"podName":${goJSONString(data.podName)}` +
     `,"containerName":${goJSONString(data.containerName)}` +
+    `${data.context === undefined ? '' : `,"context":${goJSONString(data.context)}`}` +
     `,"labels":${goJSON(data.labels ?? null)}` +
     `,"annotations":${goJSON(data.annotations ?? null)}` +
     `${data.previous === true ? ',"previous":true' : ''}}\n`

@@ -49,12 +49,34 @@ export interface FormatterOptions {
    * with parseJSON), kstern's colours passing; JSON outputs get DEL, C1 and bidi controls as \u escapes.
    */
   sanitize?: boolean;
+  /**
+   * With several --context: the line's context, printed before the pod in the default output and the
+   * +/- lines, as "context" in -o json and as .Context in templates.
+   */
+  context?: string;
 }
 
 const MISSING = '[missing timestamp]';
 
 /** Compiles the template first, so that a bad one is a usage error before anything connects. */
 export function makeFormatter(o: FormatterOptions): Formatter {
+  const f = build(o);
+  if (o.context === undefined) return f;
+  const ctx = o.sanitize ? sanitizeText(o.context, false) : o.context;
+  const prefix = Buffer.from(`${ctx} `);
+  const plain = o.template === undefined && o.cfg.output === 'default';
+  const mark = (s: string) => (/^[+-] /.test(s) ? `${s.slice(0, 2)}${ctx} ${s.slice(2)}` : s);
+  return {
+    line(l) {
+      const b = f.line(l);
+      return plain && b !== undefined ? Buffer.concat([prefix, b]) : b;
+    },
+    attach: (t) => mark(f.attach(t)),
+    detach: (t) => mark(f.detach(t)),
+  };
+}
+
+function build(o: FormatterOptions): Formatter {
   const { cfg } = o;
   const palette = buildPalette(cfg.podColors, cfg.containerColors);
   const localZone = () => (typeof o.localZone === 'string' ? o.localZone : o.localZone());
@@ -64,7 +86,9 @@ export function makeFormatter(o: FormatterOptions): Formatter {
     showNamespace: o.showNamespace,
     palette,
     diffContainer: cfg.diffContainer,
-    ...(formatTs ? { formatTimestamp: (ts: string) => formatTs(ts) ?? MISSING } : {}),
+    ...(formatTs
+      ? { formatTimestamp: (ts: string) => (ts === MISSING ? MISSING : (formatTs(ts) ?? MISSING)) }
+      : {}),
     ...(o.sanitize ? { safeName: (name: string) => sanitizeText(name, false) } : {}),
   });
   // kstern's own colours pass the sanitiser whatever --pod-colors holds; a log's SGR only if it colours.
@@ -77,7 +101,13 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const highlight = json ? undefined : compileHighlighter([...cfg.highlight], o.color);
   const plainDefault = o.template === undefined && cfg.output === 'default' && !o.stdin;
 
-  if (plainDefault && !keep && !highlight) return base;
+  if (plainDefault && !keep && !highlight && !formatTs) return base;
+  /**
+   * With --timestamps, a line the server sent without a timestamp gets stern's marker in the default
+   * output too (the default formatter prints nothing for an empty timestamp).
+   */
+  const stamped = (l: LogLine): LogLine =>
+    formatTs && l.timestamp === '' ? { ...l, timestamp: MISSING } : l;
 
   const tpl =
     o.template === undefined
@@ -114,6 +144,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
         PodColor: { params: c.pod },
         ContainerColor: { params: c.container },
         ...(l.previous === true ? { Previous: true } : {}),
+        ...(o.context === undefined ? {} : { Context: o.context }),
       };
       let s: string;
       try {
@@ -136,6 +167,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
       labels: t.podObject.metadata.labels ?? null,
       annotations: t.podObject.metadata.annotations ?? null,
       ...(l.previous === true ? { previous: true } : {}),
+      ...(o.context === undefined ? {} : { context: o.context }),
     };
     switch (cfg.output) {
       case 'json':
@@ -170,7 +202,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
       }
       if (plainDefault) {
         if (keep && !keep(l.content.toString('utf8'))) return undefined;
-        const b = base.line(l);
+        const b = base.line(stamped(l));
         return highlight && b ? Buffer.from(highlight(b.toString('utf8'))) : b;
       }
       const message = l.content.toString('utf8');

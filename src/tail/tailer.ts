@@ -15,6 +15,7 @@ import { chooseContainerId, type TargetSet } from '../targets/select.ts';
 import type { Backoff } from '../util/backoff.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { errorMessage } from '../util/errors.ts';
+import type { TokenBucket } from '../util/token-bucket.ts';
 import { LineEmitter } from './emitter.ts';
 import { LineSplitter } from './lines.ts';
 import {
@@ -31,7 +32,7 @@ import {
   type Where,
 } from './rules.ts';
 import type { LineSink } from './sink.ts';
-import type { StallMonitor, StreamWatch, TokenBucket } from './stall.ts';
+import type { StallMonitor, StreamWatch } from './stall.ts';
 
 export { CONTINUED } from './emitter.ts';
 export type { TailResult } from './rules.ts';

@@ -99,6 +99,7 @@ describe('npm pack + npm install -g of the tarball', () => {
       'README.md',
       'THIRD_PARTY_NOTICES.md',
       'bin/kstern.js',
+      'bin/kubectl-kstern.js',
       'dist/kstern.js',
       'package.json',
     ]);
@@ -120,6 +121,12 @@ describe('npm pack + npm install -g of the tarball', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^version: \d+\.\d+\.\d+/);
     assert.equal(r.stderr, '');
+  });
+
+  it('installs the kubectl plugin kubectl-kstern too, which says "kubectl kstern"', async () => {
+    const r = await run(join(prefix, 'bin', 'kubectl-kstern'), ['--help'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: kubectl kstern \[pod-query\] \[flags\]/);
   });
 
   it('the installed kstern tails the fake cluster with --no-follow', async () => {

@@ -1,7 +1,8 @@
 // A minimal HTTP forward proxy for tests: it answers CONNECT host:port with a TCP tunnel (what a
 // kubeconfig cluster's proxy-url points at) and refuses every other method. It counts the tunnels and
 // records their targets; `route` can send a host name somewhere else (so a server URL can use a name
-// that does not resolve, like a proxy that resolves names on its side).
+// that does not resolve, like a proxy that resolves names on its side). With `auth` ("user:password") it
+// answers 407 to a CONNECT without that Proxy-Authorization: Basic.
 import http from 'node:http';
 import net from 'node:net';
 
@@ -12,14 +13,17 @@ export interface ConnectProxy {
   tunnels(): number;
   /** The `host:port` of every CONNECT request, in order. */
   targets: string[];
+  /** The Proxy-Authorization header of every CONNECT request ('' when none), in order. */
+  authorizations: string[];
   close(): Promise<void>;
 }
 
 export async function startConnectProxy(
-  o: { route?: (host: string, port: number) => { host: string; port: number } } = {},
+  o: { route?: (host: string, port: number) => { host: string; port: number }; auth?: string } = {},
 ): Promise<ConnectProxy> {
   let tunnels = 0;
   const targets: string[] = [];
+  const authorizations: string[] = [];
   const sockets = new Set<net.Socket>();
   const track = (s: net.Socket) => {
     sockets.add(s);
@@ -34,6 +38,14 @@ export async function startConnectProxy(
     track(client);
     const target = req.url ?? '';
     targets.push(target);
+    const given = req.headers['proxy-authorization'] ?? '';
+    authorizations.push(given);
+    if (o.auth !== undefined && given !== `Basic ${Buffer.from(o.auth).toString('base64')}`) {
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n',
+      );
+      return;
+    }
     const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(target);
     if (m === null) {
       client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
@@ -60,6 +72,7 @@ export async function startConnectProxy(
     url: `http://127.0.0.1:${port}`,
     tunnels: () => tunnels,
     targets,
+    authorizations,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

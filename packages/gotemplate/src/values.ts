@@ -53,6 +53,8 @@ export interface LogData {
    * stern's fields, so `{{.}}` and `{{json .}}` print stern's struct unchanged.
    */
   Previous?: boolean;
+  /** kstern's: the kubeconfig context of the line, with several --context. Not one of stern's fields. */
+  Context?: string;
 }
 
 /** The Log struct as the engine sees it. Fields are resolved by `structField`. */
@@ -99,6 +101,8 @@ export function structField(s: LogStruct, name: string): unknown {
       return new GoColor(d.ContainerColor.params);
     case 'Previous':
       return d.Previous === true;
+    case 'Context':
+      return d.Context ?? '';
   }
   return NO_FIELD;
 }

@@ -458,3 +458,11 @@ describe('jsonMarshal / logToJSON (-o json)', () => {
   for (const [name, v, want] of cases) it(name, () => assert.equal(jsonMarshal(v), want));
   it('NaN is an error', () => assert.throws(() => jsonMarshal(Number.NaN), /json: unsupported value: NaN/));
 });
+
+describe("kstern's .Context field (several --context)", () => {
+  it('is the context when set, empty otherwise; {{json .}} stays stern-shaped', () => {
+    const t = compileTemplate('{{.Context}}|{{.PodName}}', { color: false, localZone: 'UTC' });
+    assert.equal(t.execute(log('m', { Context: 'kind-a' })), 'kind-a|pod1');
+    assert.equal(t.execute(log('m')), '|pod1');
+  });
+});

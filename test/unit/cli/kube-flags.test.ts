@@ -181,7 +181,7 @@ describe('kubectl connection flags: errors', () => {
     {
       name: 'no kubeconfig and no --server',
       run: () => noFile({ token: 'x' }),
-      want: /^no kubeconfig: set --kubeconfig or KUBECONFIG, or create /,
+      want: /^no kubeconfig: set --kubeconfig or KUBECONFIG, create .*, or run inside a cluster \(KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set\)$/,
     },
     {
       name: 'unknown --cluster',

@@ -207,3 +207,25 @@ describe('preprocessArgv', () => {
     it(`${input.join(' ')} → ${want.join(' ')}`, () => assert.deepEqual(preprocessArgv(input), want));
   }
 });
+
+describe('--qps / --burst', () => {
+  it('no limit by default; --qps alone bursts twice the rate; --burst sets it', () => {
+    assert.equal(config('x').throttle, undefined);
+    assert.equal(config('x', '--qps', '0').throttle, undefined);
+    assert.deepEqual(config('x', '--qps', '2.5').throttle, { qps: 2.5, burst: 5 });
+    assert.deepEqual(config('x', '--qps=0.2').throttle, { qps: 0.2, burst: 1 });
+    assert.deepEqual(config('x', '--qps', '5', '--burst', '1').throttle, { qps: 5, burst: 1 });
+  });
+
+  it('bad values are usage errors naming the flag', () => {
+    assert.deepEqual(usageError(['x', '--qps', 'fast']), {
+      message: 'invalid value "fast" for --qps: not a non-negative number',
+      code: 2,
+    });
+    assert.deepEqual(usageError(['x', '--qps', '-1']).code, 2);
+    assert.deepEqual(usageError(['x', '--qps', '5', '--burst', '0']), {
+      message: '--burst must be at least 1',
+      code: 2,
+    });
+  });
+});

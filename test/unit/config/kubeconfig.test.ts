@@ -205,7 +205,7 @@ describe('resolveKubeconfig: errors', () => {
     const msg = await fails({ env: {}, homeDir: home() });
     assert.equal(
       msg,
-      `no kubeconfig: set --kubeconfig or KUBECONFIG, or create ${join(home(), '.kube', 'config')}`,
+      `no kubeconfig: set --kubeconfig or KUBECONFIG, create ${join(home(), '.kube', 'config')}, or run inside a cluster (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)`,
     );
     const missing = join(dir, 'missing1');
     const msg2 = await fails({ env: { KUBECONFIG: missing }, homeDir: home() });
@@ -323,5 +323,105 @@ describe('resolveKubeconfig: errors', () => {
     });
     const r = await resolveKubeconfig({ kubeconfigFlag: f, env: {}, homeDir: home() });
     assert.equal(r.server, 'https://a');
+  });
+});
+
+describe('resolveKubeconfig: in-cluster configuration', () => {
+  /** A service account directory with `files` (token, ca.crt, namespace). */
+  async function saDir(files: Record<string, string>): Promise<string> {
+    const d = join(dir, `sa${++n}`);
+    await mkdir(d, { recursive: true });
+    for (const [name, text] of Object.entries(files)) await writeFile(join(d, name), text);
+    return d;
+  }
+  const podEnv = (sa: string, more: Record<string, string> = {}) => ({
+    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+    KSTERN_SERVICEACCOUNT_DIR: sa,
+    ...more,
+  });
+
+  it('with no kubeconfig: the service account (server, token file, CA, namespace)', async () => {
+    const sa = await saDir({ token: 'sa-token\n', 'ca.crt': 'CA', namespace: 'ci-runners\n' });
+    const r = await resolveKubeconfig({ env: podEnv(sa), homeDir: home() });
+    assert.equal(r.server, 'https://10.96.0.1:443');
+    assert.equal(r.namespace, 'ci-runners');
+    assert.equal(r.contextName, 'in-cluster');
+    assert.equal(r.inCluster, sa);
+    assert.deepEqual(r.files, []);
+    const cluster = r.kubeConfig.getCurrentCluster();
+    assert.equal(cluster?.caFile, join(sa, 'ca.crt'));
+    const user = r.kubeConfig.getCurrentUser() as { authProvider?: { config?: { tokenFile?: string } } };
+    assert.equal(user.authProvider?.config?.tokenFile, join(sa, 'token'));
+  });
+
+  it('POD_NAMESPACE wins over the namespace file; no namespace at all is default; an IPv6 host', async () => {
+    const sa = await saDir({ token: 't', namespace: 'from-file' });
+    const r = await resolveKubeconfig({ env: podEnv(sa, { POD_NAMESPACE: 'from-env' }), homeDir: home() });
+    assert.equal(r.namespace, 'from-env');
+    const bare = await saDir({ token: 't' });
+    const r2 = await resolveKubeconfig({
+      env: podEnv(bare, { KUBERNETES_SERVICE_HOST: 'fd00::1' }),
+      homeDir: home(),
+    });
+    assert.equal(r2.namespace, 'default');
+    assert.equal(r2.server, 'https://[fd00::1]:443');
+    assert.equal(r2.kubeConfig.getCurrentCluster()?.caFile, undefined, 'no ca.crt: the system CAs');
+  });
+
+  it('precedence: --kubeconfig, KUBECONFIG and ~/.kube/config all win over in-cluster', async () => {
+    const sa = await saDir({ token: 't' });
+    const flag = await file(doc('flag', 'https://flag'));
+    const env = await file(doc('env', 'https://env'));
+    const h = join(dir, `home${++n}`);
+    await mkdir(join(h, '.kube'), { recursive: true });
+    await writeFile(join(h, '.kube', 'config'), yaml.dump(doc('home', 'https://home')));
+    const r1 = await resolveKubeconfig({
+      kubeconfigFlag: flag,
+      env: podEnv(sa, { KUBECONFIG: env }),
+      homeDir: h,
+    });
+    assert.equal(r1.server, 'https://flag');
+    const r2 = await resolveKubeconfig({ env: podEnv(sa, { KUBECONFIG: env }), homeDir: h });
+    assert.equal(r2.server, 'https://env');
+    const r3 = await resolveKubeconfig({ env: podEnv(sa), homeDir: h });
+    assert.equal(r3.server, 'https://home');
+    assert.equal(r3.inCluster, undefined);
+    // A --kubeconfig that does not exist is an error, not a fall-back to the service account.
+    const missing = join(dir, 'missing-flag');
+    assert.equal(
+      await fails({ kubeconfigFlag: missing, env: podEnv(sa), homeDir: home() }),
+      `kubeconfig file "${missing}" does not exist`,
+    );
+  });
+
+  it('the connection flags apply on top (--token); with --server it is not in-cluster', async () => {
+    const sa = await saDir({ token: 't', namespace: 'ns' });
+    const t = await resolveKubeconfig({
+      env: podEnv(sa),
+      homeDir: home(),
+      overrides: { token: 'flag-token' },
+    });
+    assert.equal(t.server, 'https://10.96.0.1:443');
+    assert.equal(t.kubeConfig.getCurrentUser()?.token, 'flag-token');
+    const r = await resolveKubeconfig({
+      env: podEnv(sa),
+      homeDir: home(),
+      overrides: { server: 'https://elsewhere:6443', token: 'x' },
+    });
+    assert.equal(r.server, 'https://elsewhere:6443');
+    assert.equal(r.inCluster, undefined);
+  });
+
+  it('errors: a missing token file names it; only one of the two variables set', async () => {
+    const sa = await saDir({ 'ca.crt': 'CA' });
+    assert.equal(
+      await fails({ env: podEnv(sa), homeDir: home() }),
+      `in-cluster configuration (KUBERNETES_SERVICE_HOST is set): cannot read the service account token "${join(sa, 'token')}": no such file`,
+    );
+    assert.match(
+      await fails({ env: { KUBERNETES_SERVICE_HOST: '10.96.0.1' }, homeDir: home() }),
+      /, or run inside a cluster \(KUBERNETES_SERVICE_PORT is not set\)$/,
+    );
   });
 });

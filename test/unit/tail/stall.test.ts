@@ -2,8 +2,9 @@
 // checked at exact instants, with no sleeping and no dependence on the machine's load.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StallMonitor, TokenBucket } from '../../../src/tail/stall.ts';
+import { StallMonitor } from '../../../src/tail/stall.ts';
 import { backoffDelay } from '../../../src/util/backoff.ts';
+import { TokenBucket } from '../../../src/util/token-bucket.ts';
 import { settle, VirtualClock } from '../../support/clock.ts';
 
 describe('TokenBucket (the shared reconnect budget)', () => {
