@@ -52,7 +52,13 @@ export function connectError(server: string, e: unknown): KubeError {
   const err = e as NodeJS.ErrnoException;
   const msg = err instanceof Error ? err.message : String(e);
   if (err instanceof Error && isTlsError(err)) {
-    return new KubeError(`TLS error talking to ${server}: ${msg}`, { status: 0, code: err.code, cause: e });
+    // Node 24+ adds advice about its own --use-system-ca flag, which is not how kstern is given a CA (the
+    // kubeconfig's certificate-authority is): the message stays the same on every Node.
+    const tls = msg.replace(
+      /; if the root CA is installed locally, try running Node\.js with --use-system-ca$/,
+      '',
+    );
+    return new KubeError(`TLS error talking to ${server}: ${tls}`, { status: 0, code: err.code, cause: e });
   }
   return new KubeError(`cannot connect to the server ${server}: ${msg}`, {
     status: 0,

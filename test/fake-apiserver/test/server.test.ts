@@ -96,9 +96,19 @@ describe('fake api server: transport and auth', () => {
       for (const o of opened) o.stream.on('error', () => {});
       await Promise.all([opened[0]!.head, opened[1]!.head]);
       assert.equal(s2.stats().logStreamsOpen, 2);
+      // The third is never served beside the other two: node up to 24 holds it back until a slot frees
+      // up; newer clients send it and the server refuses it (RST_STREAM).
+      const third = new Promise<'served' | 'refused'>((resolve) => {
+        opened[2]!.head.then(
+          () => resolve('served'),
+          () => resolve('refused'),
+        );
+        opened[2]!.stream.once('close', () => resolve('refused'));
+      });
       opened[0]!.stream.close();
-      await opened[2]!.head; // the queued third request goes out once a slot frees up
-      assert.equal(s2.stats().logStreamsOpen, 2);
+      const r = await third;
+      assert.ok(s2.stats().logStreamsOpen <= 2, `${s2.stats().logStreamsOpen} streams open`);
+      if (r === 'served') assert.equal(s2.stats().logStreamsOpen, 2);
       c.close();
     } finally {
       await s2.close();
