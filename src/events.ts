@@ -2,6 +2,7 @@
 // Events are listed per namespace (field selector involvedObject.kind=Pod, and type=Warning unless
 // --events=all) now and every few seconds; each occurrence of an event about a matched pod is printed
 // once (a repeated event, count+1, is printed again). Pure parts are table-tested in test/unit/events.test.ts.
+import type { EventLine } from './core/model.ts';
 import type { KubeApi } from './kube/api.ts';
 
 export type EventsWanted = 'warning' | 'all';
@@ -21,16 +22,7 @@ export interface KubeEvent {
 }
 
 /** What an event line shows. */
-export interface EventView {
-  namespace: string;
-  pod: string;
-  type: string;
-  reason: string;
-  message: string;
-  count: number;
-  /** The last time it happened (RFC3339), '' if the event carries none. */
-  time: string;
-}
+export type EventView = EventLine;
 
 /** One occurrence of an event: its uid and count, so that a repeat is told again. */
 export function occurrence(e: KubeEvent): string {

@@ -35,3 +35,15 @@ export interface LogLine {
   /** A line of the container's previous (terminated) instance, printed before the current one's on attach. */
   previous?: boolean;
 }
+
+/** A Kubernetes event about a tailed pod, as `--events` prints it (each output gives it its own shape). */
+export interface EventLine {
+  namespace: string;
+  pod: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  /** The last time it happened (RFC3339), '' if the event carries none. */
+  time: string;
+}

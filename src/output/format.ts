@@ -2,7 +2,7 @@
 // on stderr. The per-target prefix is rendered once (names made safe for a terminal when the sanitizer is
 // on); a batch of lines is copied into one Buffer (`lines`), content bytes untouched.
 
-import type { LogLine, Target } from '../core/model.ts';
+import type { EventLine, LogLine, Target } from '../core/model.ts';
 import { colorsFor, DEFAULT_PALETTE, type Palette, sgrWrap } from './colors.ts';
 
 export interface Formatter {
@@ -121,16 +121,7 @@ export function noticeLine(
   return `${o.color ? BANG_COLORED : BANG} ${head} › ${container} ${text}\n`;
 }
 
-/** An event about a pod, as `--events` prints it: its own shape in each output. */
-export interface EventLine {
-  namespace: string;
-  pod: string;
-  type: string;
-  reason: string;
-  message: string;
-  count: number;
-  time: string;
-}
+export type { EventLine };
 
 /**
  * `[<ns> ]<pod> [event] <Type> <Reason>: <message>\n` in the default output (the pod coloured as its log

@@ -1,6 +1,8 @@
 // The built-in outputs other than `default` (stern §3.3, §3.4): raw, json, extjson, ppextjson. Each
 // function returns the whole line, trailing newline included. JSON is written as Go's encoding/json does.
+
 import { jsonMarshal, jsonValid, quoteJSON } from '@kstern/gotemplate';
+import type { EventLine } from '../core/model.ts';
 
 /** One log line as stern's `Log` struct carries it. */
 export interface LogData {
@@ -86,15 +88,7 @@ export const goJSON = jsonMarshal;
 export const goJSONString = quoteJSON;
 
 /** An event under -o json / extjson / ppextjson: `{"event":{…},"namespace":…,"podName":…}`, one line. */
-export function eventJSONLine(e: {
-  namespace: string;
-  pod: string;
-  type: string;
-  reason: string;
-  message: string;
-  count: number;
-  time: string;
-}): string {
+export function eventJSONLine(e: EventLine): string {
   return (
     `{"event":{"type":${goJSONString(e.type)},"reason":${goJSONString(e.reason)}` +
     `,"message":${goJSONString(e.message)},"count":${e.count},"time":${goJSONString(e.time)}}` +
