@@ -5,6 +5,7 @@ import type { Command } from '../config/config.ts';
 import { loadConfigFile, type ValueShape } from '../config/config-file.ts';
 import type { Deps } from '../deps.ts';
 import { colorLevel, downsampleSgr } from '../output/colors.ts';
+import { UserError } from '../util/errors.ts';
 import { OPTIONS } from './options.ts';
 import { commandOf, keyOf, parseRaw } from './parse.ts';
 
@@ -37,12 +38,14 @@ export async function loadCommand(argv: readonly string[], deps: Deps, version: 
     loadConfigFile({ path: p, isDefault, readFile: (f) => readFile(f, 'utf8'), knownOptions: KNOWN });
   const isDefault = fromFlag === undefined && fromEnv === undefined;
   let file = await load(path, isDefault);
+  let filePath = path;
   if (isDefault && !file.found) {
     const sternEnv = deps.env['STERNCONFIG'] || undefined;
     const sternPath = expandHome(sternEnv ?? '~/.config/stern/config.yaml', deps.homeDir);
     const stern = await load(sternPath, sternEnv === undefined);
     if (stern.found) {
       file = stern;
+      filePath = sternPath;
       if (Number(first.raw['verbosity'] ?? 0) > 0) {
         deps.stderr.write(`using stern's config file "${sternPath}" (there is no "${path}")\n`);
       }
@@ -58,8 +61,20 @@ export async function loadCommand(argv: readonly string[], deps: Deps, version: 
     for (const v of Array.isArray(value) ? value : [value]) extra.push(`--${name}=${v}`);
   }
   if (extra.length === 0) return forTerminal(commandOf(first), deps);
-  const merged = parseRaw([...extra, ...argv], version, progName);
-  return 'kind' in merged ? merged : forTerminal(commandOf(merged), deps);
+  try {
+    const merged = parseRaw([...extra, ...argv], version, progName);
+    return 'kind' in merged ? merged : forTerminal(commandOf(merged), deps);
+  } catch (e) {
+    throw inConfigFile(e, filePath, [...values.keys()]);
+  }
+}
+
+/** A usage error caused by a value from the config file names the file and the key. */
+function inConfigFile(e: unknown, path: string, keys: string[]): unknown {
+  if (!(e instanceof UserError)) return e;
+  const key = keys.find((k) => e.message.includes(`--${k}`) || e.message.startsWith(`${k} `));
+  if (key === undefined) return e;
+  return new UserError(`${e.message} (from the config file "${path}", key "${key}")`, e.exitCode);
 }
 
 /**

@@ -94,3 +94,26 @@ describe("stern's config file", () => {
     assert.equal(stderr, '');
   });
 });
+
+describe('a bad value in the config file', () => {
+  it('is a usage error naming the file and the key', async () => {
+    const h = await home({ [KSTERN]: 'tail: lots\nmax-log-requests: 5\n' });
+    const file = join(h, KSTERN);
+    await assert.rejects(
+      load(['x'], h),
+      (e) =>
+        e instanceof UserError &&
+        e.exitCode === 2 &&
+        e.message ===
+          `invalid value "lots" for --tail: not an integer (from the config file "${file}", key "tail")`,
+    );
+  });
+
+  it('the same bad value typed on the command line names no file', async () => {
+    const h = await home({ [KSTERN]: 'max-log-requests: 5\n' });
+    await assert.rejects(
+      load(['x', '--tail', 'lots'], h),
+      (e) => e instanceof UserError && e.message === 'invalid value "lots" for --tail: not an integer',
+    );
+  });
+});
