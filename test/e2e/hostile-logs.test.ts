@@ -83,9 +83,10 @@ describe('a line that never ends', () => {
         stderr,
         /a line of default\/endless-1\/app is longer than --max-line-bytes \(1048576 bytes\): printed in pieces/,
       );
-      // 200 MiB went through; kstern held a few pieces at a time.
+      // 200 MiB went through; kstern held a few pieces at a time. Buffering the line (as before the cap)
+      // costs at least the 200 MiB; what is left is the garbage collector's slack, larger on newer Node.
       assert.ok(
-        peak - baseline < 80,
+        peak - baseline < 128,
         `RSS grew by ${Math.round(peak - baseline)} MiB (baseline ${Math.round(baseline)})`,
       );
     } finally {
