@@ -2,7 +2,7 @@
 
 import type { LogLine, Target } from './core/model.ts';
 import type { InStream } from './deps.ts';
-import { CONTINUED } from './tail/emitter.ts';
+import { markPiece } from './tail/emitter.ts';
 import { LineSplitter, PIECE } from './tail/lines.ts';
 import type { LineSink } from './tail/sink.ts';
 import { UserError } from './util/errors.ts';
@@ -37,8 +37,7 @@ export async function runStdin(o: {
       return {
         target: STDIN_TARGET,
         timestamp: '',
-        content:
-          piece === PIECE.first || piece === PIECE.middle ? Buffer.concat([content, CONTINUED]) : content,
+        content: markPiece(content, piece),
       };
     });
     await o.sink.lines(out);

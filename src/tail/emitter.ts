@@ -28,6 +28,11 @@ const FIXED_LEN = 30;
 /** Appended to each piece of an over-long line but its last. */
 export const CONTINUED = Buffer.from(' [continued: longer than --max-line-bytes]');
 
+/** `content` as a piece of `kind` prints: every piece of an over-long line but its last is marked. */
+export function markPiece(content: Buffer, kind: PieceKind): Buffer {
+  return kind === PIECE.first || kind === PIECE.middle ? Buffer.concat([content, CONTINUED]) : content;
+}
+
 /** A line over --max-line-bytes, read in pieces: which piece comes next and which are printed. */
 interface LongLine {
   timestamp: string;
@@ -113,7 +118,7 @@ export class LineEmitter {
         lines.push({
           target: t,
           timestamp: l.timestamp,
-          content: kind === PIECE.middle ? Buffer.concat([safe, CONTINUED]) : safe,
+          content: markPiece(safe, kind),
         });
         l.printed = l.piece;
         continue;
@@ -146,7 +151,7 @@ export class LineEmitter {
       let safe = this.#safe(content);
       if (kind === PIECE.first) {
         this.#long = { timestamp, key, piece: 1, skipUpTo: 0, printed: 1 };
-        safe = Buffer.concat([safe, CONTINUED]);
+        safe = markPiece(safe, kind);
         if (!this.#longNoted) {
           this.#longNoted = true;
           this.#o.onLongLine?.();
