@@ -32,7 +32,7 @@ module.exports = {
       name: 'only-kube-imports-client-node-and-http2',
       severity: 'error',
       comment:
-        'The one seam to Kubernetes (DESIGN.md): only src/kube/ and kubeconfig loading talk to the libraries.',
+        'The one seam to Kubernetes (README, How it works): only src/kube/ and kubeconfig loading talk to the libraries.',
       from: { path: '^src/', pathNot: '^src/(kube|config)/' },
       to: { path: ['node_modules/@kubernetes/client-node', '^(node:)?http2$'] },
     },
