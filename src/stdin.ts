@@ -3,9 +3,9 @@
 import type { LogLine, Target } from './core/model.ts';
 import type { InStream } from './deps.ts';
 import { markPiece } from './tail/emitter.ts';
-import { LineSplitter, PIECE } from './tail/lines.ts';
 import type { LineSink } from './tail/sink.ts';
 import { UserError } from './util/errors.ts';
+import { LineSplitter, PIECE } from './util/lines.ts';
 
 /** Lines from stdin belong to no pod: every name is empty. */
 const STDIN_TARGET: Target = {

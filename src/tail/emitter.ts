@@ -5,7 +5,7 @@
 //   printed already.
 // - A resume must first see its anchor (the last printed line) again; a newer line before it means another
 //   instance or a rotated log: the batch stops there (`anchorMissing`) and the rules decide.
-// - A line over --max-line-bytes comes in pieces (lines.ts): the first carries the timestamp and decides
+// - A line over --max-line-bytes comes in pieces (util/lines.ts): the first carries the timestamp and decides
 //   for all of them; each piece but the last is marked. A resume that cuts such a line skips the pieces
 //   already printed.
 // - Times are compared as order keys (core/rfc3339.ts): the kubelet's fixed-width UTC timestamp is its own
@@ -18,7 +18,7 @@ import {
   splitTimestamp,
   startsWithFixedTimestamp,
 } from '../core/rfc3339.ts';
-import { PIECE, type PieceKind } from './lines.ts';
+import { PIECE, type PieceKind } from '../util/lines.ts';
 import { ResumePoint } from './resume.ts';
 import type { ReadMode } from './rules.ts';
 

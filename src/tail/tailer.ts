@@ -15,9 +15,9 @@ import { chooseContainerId, type TargetSet } from '../targets/select.ts';
 import type { Backoff } from '../util/backoff.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { errorMessage } from '../util/errors.ts';
+import { LineSplitter } from '../util/lines.ts';
 import type { TokenBucket } from '../util/token-bucket.ts';
 import { LineEmitter } from './emitter.ts';
-import { LineSplitter } from './lines.ts';
 import {
   AnchorMissing,
   type Facts,

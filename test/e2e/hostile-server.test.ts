@@ -36,8 +36,19 @@ function count(since: number, pred: (r: FakeApiServer['requests'][number]) => bo
 const isLog = (r: FakeApiServer['requests'][number]) => r.path.endsWith('/log');
 const isWatch = (r: FakeApiServer['requests'][number]) => r.query['watch'] !== undefined;
 
-/** Resolves after `ms`: an observation window for counting requests (not synchronisation). */
-const window = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How many requests `pred` matches in the next second: an observation window, not synchronisation. */
+async function requestsInOneSecond(pred: (r: FakeApiServer['requests'][number]) => boolean): Promise<number> {
+  const before = count(0, pred);
+  await new Promise((r) => setTimeout(r, 1000));
+  return count(0, pred) - before;
+}
+
+/** The server behaves again; kstern is stopped (Ctrl-C) and has exited. */
+async function behaveAndStop(k: ReturnType<typeof spawnKstern>): Promise<void> {
+  srv.hostile(undefined);
+  k.child.kill('SIGINT');
+  await k.exit;
+}
 
 describe('timer overflow: a huge Retry-After or --request-timeout is clamped, not a 1 ms timer', () => {
   it('429 on log requests with Retry-After: 99999999999 does not make a request storm', async () => {
@@ -47,14 +58,11 @@ describe('timer overflow: a huge Retry-After or --request-timeout is clamped, no
     try {
       await until(() => count(from, isLog) >= 1, 'the first log request');
       await k.waitStderr((e) => /Too many requests/.test(e), 'the 429 reported');
-      const before = count(from, isLog);
-      await window(1000);
-      assert.ok(count(from, isLog) - before <= 1, `log requests in 1 s: ${count(from, isLog) - before}`);
+      const n = await requestsInOneSecond(isLog);
+      assert.ok(n <= 1, `log requests in 1 s: ${n}`);
       assert.doesNotMatch(k.stderr(), /TimeoutOverflowWarning/);
     } finally {
-      srv.hostile(undefined);
-      k.child.kill('SIGINT');
-      await k.exit;
+      await behaveAndStop(k);
     }
     assert.doesNotMatch(k.stderr(), /TimeoutOverflowWarning|\n\s+at /);
   });
@@ -66,16 +74,10 @@ describe('timer overflow: a huge Retry-After or --request-timeout is clamped, no
     try {
       await until(() => count(from, isWatch) >= 1, 'the first watch request');
       await k.waitStderr((e) => /failed to watch pods/.test(e), 'the 429 reported');
-      const before = count(from, isWatch);
-      await window(1000);
-      assert.ok(
-        count(from, isWatch) - before <= 1,
-        `watch requests in 1 s: ${count(from, isWatch) - before}`,
-      );
+      const n = await requestsInOneSecond(isWatch);
+      assert.ok(n <= 1, `watch requests in 1 s: ${n}`);
     } finally {
-      srv.hostile(undefined);
-      k.child.kill('SIGINT');
-      await k.exit;
+      await behaveAndStop(k);
     }
     assert.doesNotMatch(k.stderr(), /TimeoutOverflowWarning|\n\s+at /);
   });
@@ -193,9 +195,7 @@ describe('unbounded buffering', () => {
         20_000,
       );
     } finally {
-      srv.hostile(undefined);
-      k.child.kill('SIGINT');
-      await k.exit;
+      await behaveAndStop(k);
     }
     const failures = linesOf(k.stderr()).filter((l) => /larger than/.test(l));
     assert.equal(failures.length, 1, k.stderr());
@@ -233,9 +233,7 @@ describe('malformed objects from the server', () => {
         'a pod added by the watch after the bad events',
       );
     } finally {
-      srv.hostile(undefined);
-      k.child.kill('SIGINT');
-      await k.exit;
+      await behaveAndStop(k);
     }
     const err = k.stderr();
     assert.doesNotMatch(err, /TypeError|\n\s+at /);

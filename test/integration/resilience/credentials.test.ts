@@ -1,12 +1,12 @@
 // Credentials: a 401 in the middle of a run (an expired exec-plugin token) refreshes the credential
 // once and retries; only a second 401 is an error.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startFakeApiServer } from '../../fake-apiserver/index.ts';
+import { isAlive, pluginPid } from '../../support/exec-plugin.ts';
 import { runKstern } from '../../support/kstern.ts';
 import { until } from '../../support/wait.ts';
 import { checkSeq, delay, writeKubeconfig } from './support.ts';
@@ -21,15 +21,6 @@ process.stdout.write(JSON.stringify({
   status: { token: readFileSync(tokenFile, 'utf8').trim() },
 }));
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'kstern-exec-'));
@@ -120,21 +111,16 @@ setInterval(() => {}, 1000);
     const k = runKstern(['cred', '--kubeconfig', kubeconfig]);
     let pid = 0;
     try {
-      await until(
-        () => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '',
-        'the plugin to start',
-        15_000,
-      );
-      pid = Number(readFileSync(pidFile, 'utf8'));
-      assert.ok(alive(pid));
+      pid = await pluginPid(pidFile);
+      assert.ok(isAlive(pid));
       k.kill('SIGTERM');
       assert.equal(await k.done, 143);
-      await until(() => !alive(pid), `plugin process ${pid} to be gone`, 5000);
+      await until(() => !isAlive(pid), `plugin process ${pid} to be gone`, 5000);
       assert.equal(k.stderr().includes('    at '), false, k.stderr());
     } finally {
       k.kill();
       await k.done;
-      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+      if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
       await srv.close();
     }
   });

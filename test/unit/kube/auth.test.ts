@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,8 +7,11 @@ import yaml from 'js-yaml';
 import { resolveKubeconfig } from '../../../src/config/kubeconfig.ts';
 import { KubeError } from '../../../src/kube/api.ts';
 import { type AuthOptions, KubeAuth } from '../../../src/kube/auth.ts';
+import { execKubeconfig, isAlive, pluginPid, WRITE_PID, writeNodeScript } from '../../support/exec-plugin.ts';
 import { until } from '../../support/wait.ts';
 
+/** The cluster of the exec-plugin kubeconfigs (never contacted: these tests only get credentials). */
+const SERVER = 'https://127.0.0.1:6443';
 let dir: string;
 let plugin: string;
 let n = 0;
@@ -44,24 +46,7 @@ async function execAuth(
   const file = join(dir, `config-${n}`);
   await writeFile(
     file,
-    yaml.dump({
-      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
-      users: [
-        {
-          name: 'u',
-          user: {
-            exec: {
-              apiVersion: 'client.authentication.k8s.io/v1',
-              command: process.execPath,
-              args: [plugin],
-              env: Object.entries({ COUNT_FILE: count, ...env }).map(([name, value]) => ({ name, value })),
-            },
-          },
-        },
-      ],
-      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'x',
-    }),
+    execKubeconfig(SERVER, { command: process.execPath, args: [plugin], env: { COUNT_FILE: count, ...env } }),
   );
   const kube = await resolveKubeconfig({ kubeconfigFlag: file, env: {}, homeDir: dir });
   return {
@@ -126,26 +111,10 @@ describe('KubeAuth with an exec plugin', () => {
 });
 
 /** Writes an executable `#!/usr/bin/env node` script (CommonJS) named `name` into `dir`; returns its path. */
-async function script(name: string, body: string): Promise<string> {
-  const f = join(dir, name);
-  await writeFile(f, `#!/usr/bin/env node\n${body}\n`);
-  await chmod(f, 0o755);
-  return f;
-}
+const script = (name: string, body: string) => writeNodeScript(dir, name, body);
 
-/** The plugin writes its pid to $PID_FILE first thing. */
-const WRITE_PID = "require('node:fs').writeFileSync(process.env.PID_FILE, String(process.pid));";
 const CRED = (token: string) =>
   `JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ${token}, ...(process.env.EXP ? { expirationTimestamp: process.env.EXP } : {}) } })`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * KubeAuth for a user whose exec plugin is `command` (looked up on PATH = the temp dir + node's dir),
@@ -164,27 +133,12 @@ async function pluginAuth(
   const file = join(dir, `config-${id}`);
   await writeFile(
     file,
-    yaml.dump({
-      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
-      users: [
-        {
-          name: 'u',
-          user: {
-            exec: {
-              apiVersion: 'client.authentication.k8s.io/v1',
-              command,
-              args: ['--secret-arg=hunter2'],
-              interactiveMode: 'Never',
-              env: Object.entries({ PID_FILE: pidFile, COUNT_FILE: countFile, ...pluginEnv }).map(
-                ([name, value]) => ({ name, value }),
-              ),
-              ...exec,
-            },
-          },
-        },
-      ],
-      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'x',
+    execKubeconfig(SERVER, {
+      command,
+      args: ['--secret-arg=hunter2'],
+      interactiveMode: 'Never',
+      env: { PID_FILE: pidFile, COUNT_FILE: countFile, ...pluginEnv },
+      ...exec,
     }),
   );
   const env = { PATH: `${dir}:${dirname(process.execPath)}` };
@@ -192,20 +146,7 @@ async function pluginAuth(
   const auth = new KubeAuth(kube.kubeConfig, { env, stdinIsTTY: false, ...opts });
   return {
     auth,
-    pid: async () => {
-      await until(
-        () => {
-          try {
-            return readFileSync(pidFile, 'utf8') !== '';
-          } catch {
-            return false;
-          }
-        },
-        'the plugin to write its pid',
-        15_000,
-      );
-      return Number(await readFile(pidFile, 'utf8'));
-    },
+    pid: () => pluginPid(pidFile),
     runs: async () => (await readFile(countFile, 'utf8')).length,
   };
 }
@@ -237,7 +178,7 @@ describe('exec plugins are run safely', () => {
         `cannot get credentials for user "u": exec plugin "${hang}" did not finish within 3s and was stopped`,
       );
       assert.equal(e.code, 'ETIMEDOUT');
-      await until(() => !alive(p), `plugin process ${p} to be gone`, 5000);
+      await until(() => !isAlive(p), `plugin process ${p} to be gone`, 5000);
     },
   );
 
@@ -246,14 +187,14 @@ describe('exec plugins are run safely', () => {
     const { auth, pid } = await pluginAuth(hang);
     const got = failure(auth.get());
     const p = await pid();
-    assert.ok(alive(p));
+    assert.ok(isAlive(p));
     auth.close();
     const e = await got;
     assert.equal(
       e.message,
       `cannot get credentials for user "u": exec plugin "${hang}" was stopped: kstern is exiting`,
     );
-    await until(() => !alive(p), `plugin process ${p} to be gone`, 5000);
+    await until(() => !isAlive(p), `plugin process ${p} to be gone`, 5000);
     await failure(auth.get());
   });
 

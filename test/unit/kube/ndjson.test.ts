@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeError } from '../../../src/kube/api.ts';
-import { LineBuffer } from '../../../src/kube/ndjson.ts';
+import { LineBuffer, LineTooLongError } from '../../../src/kube/ndjson.ts';
 import { logQuery, parseWatchLine, watchQuery } from '../../../src/kube/transport.ts';
 
 function split(chunks: (string | Buffer)[]): { lines: string[]; rest: string | undefined } {
@@ -51,6 +51,47 @@ describe('LineBuffer', () => {
       assert.equal(r.lines.join('\n') + '\n', text);
       assert.equal(r.rest, undefined);
     }
+  });
+});
+
+describe('LineBuffer with a cap (the longest watch event)', () => {
+  // What each chunk gives, with a cap of 4 bytes: its lines, or 'too long' when that push throws.
+  const cases: { name: string; chunks: string[]; want: (string[] | 'too long')[]; rest?: string }[] = [
+    { name: 'a line of exactly the cap', chunks: ['abcd\n'], want: [['abcd']] },
+    { name: 'CRLF: the \\r is dropped, not counted', chunks: ['abcd\r\n'], want: [['abcd']] },
+    { name: 'a line over the cap', chunks: ['ab\n', 'abcde\n'], want: [['ab'], 'too long'] },
+    { name: 'over the cap with no newline yet', chunks: ['abc', 'de'], want: [[], 'too long'] },
+    { name: 'a \\r after the cap waits for its \\n', chunks: ['abcd\r', '\n'], want: [[], ['abcd']] },
+    { name: 'a \\r after the cap that is content', chunks: ['abcd\r', 'x'], want: [[], 'too long'] },
+    { name: 'an unterminated last line of the cap', chunks: ['x\nabcd'], want: [['x']], rest: 'abcd' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const b = new LineBuffer(4);
+      const got: (string[] | 'too long')[] = [];
+      for (const chunk of c.chunks) {
+        try {
+          got.push(b.push(Buffer.from(chunk)));
+        } catch (e) {
+          assert.ok(e instanceof LineTooLongError && e.limit === 4);
+          got.push('too long');
+          break;
+        }
+        assert.ok(b.pending <= 5);
+      }
+      assert.deepEqual(got, c.want);
+      if (got.at(-1) !== 'too long') assert.equal(b.end(), c.rest);
+    });
+  }
+
+  it('a final line of the cap and a \\r is over it (an unterminated \\r is content)', () => {
+    const b = new LineBuffer(4);
+    assert.deepEqual(b.push(Buffer.from('abcd\r')), []);
+    assert.throws(() => b.end(), LineTooLongError);
+  });
+
+  it('a cap under one byte is refused', () => {
+    assert.throws(() => new LineBuffer(0), RangeError);
   });
 });
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Target } from '../../../src/core/model.ts';
 import { CONTINUED, LineEmitter } from '../../../src/tail/emitter.ts';
-import { LineSplitter } from '../../../src/tail/lines.ts';
 import type { ReadMode } from '../../../src/tail/rules.ts';
+import { LineSplitter } from '../../../src/util/lines.ts';
 
 const T = { key: 'ns/p/c', namespace: 'ns', pod: 'p', container: 'c' } as Target;
 const ts = (n: number) => `2026-01-01T00:00:0${Math.floor(n / 10)}.00000000${n % 10}Z`;

@@ -1,5 +1,6 @@
 // Splits a byte stream into lines without ever decoding it: a log line is whatever bytes the container
-// wrote (invalid UTF-8, NULs, any length up to the cap).
+// wrote (invalid UTF-8, NULs, any length up to the cap). The one splitter of the program: log streams
+// (tail/), --stdin, and watch streams (kube/ndjson.ts, where a piece is an error instead).
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -69,6 +70,14 @@ export class LineSplitter {
     if (this.#pieces.length > 0) this.#finishLine(lines, false);
     this.#emitted = 0;
     return lines;
+  }
+
+  /**
+   * Bytes held back waiting for the rest of a line. After a push, never more than the cap, or the cap plus
+   * one when the last held byte is a `\r` that may be the start of a CRLF.
+   */
+  get pending(): number {
+    return this.#pendingLength;
   }
 
   /** Whether the stream stopped inside a line that was already partly returned in pieces. */
