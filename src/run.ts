@@ -43,6 +43,7 @@ import { UntilRun } from './until-run.ts';
 import { UserError } from './util/errors.ts';
 import { EXIT, SIGNAL_EXIT } from './util/exit-codes.ts';
 import { mergeAsync } from './util/merge.ts';
+import { messageLine, type Report } from './util/messages.ts';
 import { sleep } from './util/sleep.ts';
 import { TokenBucket } from './util/token-bucket.ts';
 
@@ -86,7 +87,7 @@ async function formatterFor(
   cfg: Config,
   deps: Deps,
   color: boolean,
-  report: (l: string) => void,
+  report: Report,
   onLineFailed: () => void,
   context?: string,
 ): Promise<GuardedFormatter> {
@@ -141,7 +142,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
       onOutClosed: () => root.abort('stdout closed'),
       ...(errFilter ? { errFilter } : {}),
     });
-    const report = (line: string) => void writer.err(`${line}\n`);
+    const report: Report = (text, severity) => void writer.err(`${messageLine(text, severity)}\n`);
     let lineFailures = 0;
     const formatter = await formatterFor(cfg, deps, color, report, () => lineFailures++);
     const sanitize = sanitizerFor({
@@ -180,7 +181,14 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     } else if (cfg.contexts.length > 1) {
       const parts = { root, writer, report, formatter, sanitize, notice, printEvent };
       const each = await runClusters(cfg, deps, parts, (context) =>
-        formatterFor(cfg, deps, color, report, () => lineFailures++, context),
+        formatterFor(
+          cfg,
+          deps,
+          color,
+          (t, s) => report(`context "${context}": ${t}`, s),
+          () => lineFailures++,
+          context,
+        ),
       );
       code = each.code;
       if (each.formatFailures > 0 && code === EXIT.ok) code = EXIT.formatFailed;
@@ -194,7 +202,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     const broken = writer.outFailure;
     if (broken !== undefined) {
       // A full disk or an I/O error lost output: never a quiet success.
-      await writer.err(`Error: cannot write to standard output: ${broken.message}\n`);
+      await writer.err(`${messageLine(`cannot write to standard output: ${broken.message}`, 'error')}\n`);
       await writer.flush();
       return EXIT.error;
     }
@@ -231,12 +239,12 @@ async function runClusters(
           ...parts,
           root,
           formatter: formatters.get(context)!,
-          report: (line) => parts.report(`[${context}] ${line}`),
+          report: (text, severity) => parts.report(`context "${context}": ${text}`, severity),
           label: `context "${context}": `,
         });
       } catch (e) {
         if (!(e instanceof UserError) && !(e instanceof KubeError)) throw e;
-        await parts.writer.err(`Error: context "${context}": ${e.message}\n`);
+        await parts.writer.err(`${messageLine(`context "${context}": ${e.message}`, 'error')}\n`);
         return e instanceof UserError ? e.exitCode : EXIT.error;
       } finally {
         parts.root.signal.removeEventListener('abort', stop);
@@ -258,7 +266,7 @@ interface RunParts {
   label?: string;
   root: AbortController;
   writer: Writer;
-  report: (line: string) => void;
+  report: Report;
   formatter: Formatter;
   sanitize: ((line: Buffer) => Buffer) | undefined;
   /** Prints `! <pod> › <container> <text>` on stderr. */
@@ -286,7 +294,8 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       : [kube.namespace];
   const api = await (deps.createApi ?? createKubeApi)(kube, {
     verbosity: cfg.verbosity,
-    log: report,
+    trace: (line) => void writer.err(`${line}\n`),
+    report,
     throttle: cfg.throttle,
   });
   // For the summary: ended instances seen (by pod uid, container and instance), containers tailed, lines printed.
@@ -362,10 +371,10 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
           const waiting = tails.waiting;
           if (waiting === 0 || root.signal.aborted) return;
           report(
-            `kstern: ${tails.size} of ${tails.size + waiting} containers streaming; ${waiting} waiting: raise --max-log-requests`,
+            `${tails.size} of ${tails.size + waiting} containers streaming; ${waiting} waiting: raise --max-log-requests`,
           );
           if (cfg.verbosity > 0)
-            report(`kstern: waiting for a free stream: ${tails.queued().map(targetName).join(', ')}`);
+            report(`waiting for a free stream: ${tails.queued().map(targetName).join(', ')}`);
         }, 250);
       },
     },
@@ -462,7 +471,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
       const ms = cfg.untilTimeoutMs;
       after(ms, async () => {
         if (u.verdict.over) return;
-        report(`kstern: --until-timeout ${humanMs(ms)} ran out before every matched pod was over`);
+        report(`--until-timeout ${humanMs(ms)} ran out before every matched pod was over`, 'error');
         code = EXIT.untilTimeout;
         root.abort('until-timeout');
       });
@@ -584,7 +593,7 @@ async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<number>
     api.close();
   }
   if (fatal !== undefined) {
-    await writer.err(`Error: ${p.label ?? ''}${fatal}\n`);
+    await writer.err(`${messageLine(`${p.label ?? ''}${fatal}`, 'error')}\n`);
     return EXIT.error;
   }
   // The end of --no-follow or --until (not a stop by signal; nothing matched was said already).
@@ -656,7 +665,7 @@ async function listOnce(
   cfg: Config,
   groups: SelectorGroup[],
   signal: AbortSignal,
-  report: (line: string) => void,
+  report: Report,
   context: string,
 ): Promise<{ pods: Pod[]; failed: boolean }> {
   let failed = false;
@@ -677,7 +686,7 @@ async function listOnce(
         if (!(e instanceof KubeError) || signal.aborted) throw e;
         if (isFatalAtStart(e) || (groups.length === 1 && g.namespaces.length === 1)) throw e;
         const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
-        report(`failed to list pods in ${where}: ${describe(e, api, context, cfg)}`);
+        report(`failed to list pods in ${where}: ${describe(e, api, context, cfg)}`, 'error');
         failed = true;
       }
     }
@@ -692,7 +701,7 @@ async function follow(
   groups: SelectorGroup[],
   on: { upsert(pod: Pod): void; delete(pod: Pod): void; synced(ns: string | undefined): void; after(): void },
   signal: AbortSignal,
-  report: (line: string) => void,
+  report: Report,
   context: string,
 ): Promise<string | undefined> {
   const total = groups.reduce((n, g) => n + g.namespaces.length, 0);
@@ -716,7 +725,7 @@ async function follow(
       on.synced(ev.namespace);
     } else if (ev.type === 'recovered') {
       if (lostSince !== undefined) {
-        report(`kstern: reconnected to ${api.server} after ${ms(Math.round(performance.now() - lostSince))}`);
+        report(`reconnected to ${api.server} after ${ms(Math.round(performance.now() - lostSince))}`);
         lostSince = undefined;
       }
     } else if (ev.type === 'error') {
@@ -727,11 +736,11 @@ async function follow(
         // An outage: said once for the server, not once per namespace and error text.
         if (lostSince === undefined) {
           lostSince = performance.now();
-          report(`kstern: lost the connection to ${api.server} (${ev.error.code}); retrying…`);
+          report(`lost the connection to ${api.server} (${ev.error.code}); retrying…`);
         }
       } else if (reported.get(ev.namespace) !== msg) {
         const where = ev.namespace === undefined ? 'all namespaces' : `namespace ${ev.namespace}`;
-        report(`failed to watch pods in ${where}: ${msg}, will retry`);
+        report(`failed to watch pods in ${where}: ${msg}, will retry`, 'warning');
         reported.set(ev.namespace, msg);
       }
     }
