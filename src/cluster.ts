@@ -28,6 +28,7 @@ import { containerSelected, podMatches, TargetSet } from './targets/select.ts';
 import { podOver } from './targets/until.ts';
 import { UntilRun } from './until-run.ts';
 import { EXIT } from './util/exit-codes.ts';
+import { messageLine, type Report } from './util/messages.ts';
 import { sleep } from './util/sleep.ts';
 import { TokenBucket } from './util/token-bucket.ts';
 
@@ -37,7 +38,7 @@ export interface RunParts {
   label?: string;
   root: AbortController;
   writer: Writer;
-  report: (line: string) => void;
+  report: Report;
   formatter: Formatter;
   sanitize: ((line: Buffer) => Buffer) | undefined;
   /** Prints `! <pod> › <container> <text>` on stderr. */
@@ -60,7 +61,8 @@ export async function runCluster(cfg: Config, deps: Deps, p: RunParts): Promise<
   }
   const api = await (deps.createApi ?? createKubeApi)(kube, {
     verbosity: cfg.verbosity,
-    log: p.report,
+    trace: (line) => void p.writer.err(`${line}\n`),
+    report: p.report,
     throttle: cfg.throttle,
   });
   return new ClusterRun(cfg, deps, p, kube, api).run();
@@ -380,10 +382,10 @@ class ClusterRun {
       const waiting = tails.waiting;
       if (waiting === 0 || this.#root.signal.aborted) return;
       this.#p.report(
-        `kstern: ${tails.size} of ${tails.size + waiting} containers streaming; ${waiting} waiting: raise --max-log-requests`,
+        `${tails.size} of ${tails.size + waiting} containers streaming; ${waiting} waiting: raise --max-log-requests`,
       );
       if (this.#cfg.verbosity > 0)
-        this.#p.report(`kstern: waiting for a free stream: ${tails.queued().map(targetName).join(', ')}`);
+        this.#p.report(`waiting for a free stream: ${tails.queued().map(targetName).join(', ')}`);
     }, 250);
   }
 
@@ -463,7 +465,7 @@ class ClusterRun {
       const ms = cfg.untilTimeoutMs;
       this.#after(ms, async () => {
         if (u.verdict.over) return;
-        this.#p.report(`kstern: --until-timeout ${humanMs(ms)} ran out before every matched pod was over`);
+        this.#p.report(`--until-timeout ${humanMs(ms)} ran out before every matched pod was over`, 'error');
         this.#code = EXIT.untilTimeout;
         this.#root.abort('until-timeout');
       });
@@ -487,7 +489,7 @@ class ClusterRun {
   async #outcome(): Promise<number> {
     const cfg = this.#cfg;
     if (this.#fatal !== undefined) {
-      await this.#p.writer.err(`Error: ${this.#p.label ?? ''}${this.#fatal}\n`);
+      await this.#p.writer.err(`${messageLine(`${this.#p.label ?? ''}${this.#fatal}`, 'error')}\n`);
       return EXIT.error;
     }
     // Not after a stop by signal; "nothing matched" was said already.

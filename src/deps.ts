@@ -4,6 +4,7 @@ import type { KubeApi } from './kube/api.ts';
 import type { Writer } from './output/writer.ts';
 import type { LineSink } from './tail/sink.ts';
 import type { TailContext } from './tail/tailer.ts';
+import type { Report } from './util/messages.ts';
 
 export interface OutStream extends NodeJS.WritableStream {
   isTTY?: boolean;
@@ -33,7 +34,10 @@ export interface Deps {
     kube: ResolvedKube,
     opts: {
       verbosity: number;
-      log: (line: string) => void;
+      /** The -v request trace, written as it is. */
+      trace?: (line: string) => void;
+      /** Warnings about what the server sent, written as messages. */
+      report?: Report;
       throttle?: { qps: number; burst: number } | undefined;
     },
   ) => Promise<KubeApi>;

@@ -4,6 +4,8 @@
 // once (a repeated event, count+1, is printed again). Pure parts are table-tested in test/unit/events.test.ts.
 import type { EventLine } from './core/model.ts';
 import type { KubeApi } from './kube/api.ts';
+import { errorMessage } from './util/errors.ts';
+import type { Report } from './util/messages.ts';
 
 export type EventsWanted = 'warning' | 'all';
 
@@ -57,8 +59,8 @@ export interface EventWatchOptions {
   /** Whether the pod (by uid) is one of the run's matched pods. */
   isTailed: (podUid: string) => boolean;
   print: (v: EventView) => Promise<void>;
-  /** A listing failed (said once per message). */
-  report: (line: string) => void;
+  /** A listing failed: a warning, said once per message. */
+  report: Report;
 }
 
 export class EventWatch {
@@ -79,8 +81,8 @@ export class EventWatch {
         items = (await api.getJSON<{ items?: KubeEvent[] }>(eventsPath(ns, wanted), signal)).items ?? [];
       } catch (e) {
         if (signal.aborted) return;
-        const msg = `kstern: cannot list the events of ${ns === undefined ? 'all namespaces' : `namespace ${ns}`}: ${e instanceof Error ? e.message : String(e)}`;
-        if (!this.#failures.has(msg)) this.#o.report(msg);
+        const msg = `cannot list the events of ${ns === undefined ? 'all namespaces' : `namespace ${ns}`}: ${errorMessage(e)}`;
+        if (!this.#failures.has(msg)) this.#o.report(msg, 'warning');
         this.#failures.add(msg);
         continue;
       }

@@ -6,6 +6,7 @@ import type { Deps } from './deps.ts';
 import { KubeError } from './kube/api.ts';
 import { sanitizeText } from './output/sanitize.ts';
 import { errorMessage, UserError } from './util/errors.ts';
+import { messageLine, type Report } from './util/messages.ts';
 import { VERSION } from './util/version.ts';
 
 export type { Deps } from './deps.ts';
@@ -20,18 +21,21 @@ function writeLine(stream: NodeJS.WritableStream, line: string): void {
 }
 
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
-  // Error messages may quote the cluster or a kubeconfig: sanitised when stderr is a terminal (or with
+  // Messages may quote the cluster or a kubeconfig: sanitised when stderr is a terminal (or with
   // --sanitize, once the flags are read). kstern does not colour them, so no SGR passes either.
   let sanitizeFlag = false;
-  const fail = (line: string): void =>
+  const say = (line: string): void =>
     writeLine(deps.stderr, deps.stderr.isTTY === true || sanitizeFlag ? sanitizeText(line, false) : line);
+  // Messages before the run (the config file's) and the fatal and usage errors; the run has its own writer.
+  const report: Report = (text, severity) => say(messageLine(text, severity));
+  const fail = (text: string): void => report(text, 'error');
   try {
     // The hidden command the shell completion scripts call (see cli/completion.ts).
     if (argv[0] === '__complete') {
       const { completeCommand } = await import('./cli/complete-command.ts');
       return await completeCommand(argv.slice(1), deps);
     }
-    const cmd = await loadCommand(argv, deps, VERSION);
+    const cmd = await loadCommand(argv, deps, VERSION, report);
     if (cmd.kind === 'help' || cmd.kind === 'hidden-options') {
       deps.stdout.write(cmd.text);
       return 0;
@@ -51,16 +55,17 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     return await run(cmd.config, deps);
   } catch (e) {
     if (e instanceof UserError) {
-      fail(`Error: ${e.message}`);
+      fail(e.message);
       return e.exitCode;
     }
     if (e instanceof KubeError) {
-      fail(`Error: ${e.message}`);
+      fail(e.message);
       return 1;
     }
     const verbose = argv.some((a) => /^--verbosity(=|$)/.test(a));
-    fail(`Error: ${errorMessage(e)}`);
-    if (verbose && e instanceof Error && e.stack) fail(e.stack);
+    fail(errorMessage(e));
+    // The stack trace, for a bug report: as Node prints it, not a message.
+    if (verbose && e instanceof Error && e.stack) say(e.stack);
     return 1;
   }
 }

@@ -35,7 +35,7 @@ export function humanMs(ms: number): string {
   return rest === 0 ? `${m}m` : `${m}m${rest}s`;
 }
 
-/** One stderr line: what was searched, where, and how many pods were looked at. */
+/** The text of the note that nothing matched: what was searched, where, and how many pods were looked at. */
 export function nothingMatchedLine(s: Search): string {
   const parts: string[] = [];
   if (s.query !== undefined) {
@@ -54,7 +54,7 @@ export function nothingMatchedLine(s: Search): string {
     parts.push(`in ${named.length === 1 ? 'namespace' : 'namespaces'} ${named.map(ns).join(', ')}`);
   }
   const waited = s.waitedMs === undefined ? '' : ` after waiting ${humanMs(s.waitedMs)}`;
-  return `kstern: no pod matched ${parts.join(', ')}${waited} (${plural(s.looked, 'pod')} looked at)`;
+  return `no pod matched ${parts.join(', ')}${waited} (${plural(s.looked, 'pod')} looked at)`;
 }
 
 /** An ended container instance, as the statuses told it. */
@@ -81,7 +81,7 @@ export interface Summary {
 /** Exit codes listed one by one up to this many; beyond it they are counted by code. */
 const MAX_LISTED = 8;
 
-/** The end-of-run line on stderr: containers, lines, failed streams, exit codes seen. */
+/** The text of the end-of-run note: containers, lines, failed streams, exit codes seen. */
 export function summaryLine(s: Summary): string {
   const parts = [
     plural(s.containers, 'container'),
@@ -99,5 +99,5 @@ export function summaryLine(s: Summary): string {
     const bad = s.exits.filter((e) => e.exitCode !== 0).slice(0, MAX_LISTED);
     exits = `; exit codes: ${counted.join(', ')}${bad.length > 0 ? ` (non-zero: ${bad.map((e) => `${e.pod}/${e.container} ${e.exitCode}`).join(', ')}${s.exits.filter((e) => e.exitCode !== 0).length > bad.length ? ', …' : ''})` : ''}`;
   }
-  return `kstern: ${parts.join(', ')}${exits}${s.job ? `; ${s.job}` : ''}`;
+  return `${parts.join(', ')}${exits}${s.job ? `; ${s.job}` : ''}`;
 }

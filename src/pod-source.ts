@@ -8,6 +8,7 @@ import { isConnectionLoss, type KubeApi, KubeError } from './kube/api.ts';
 import { watchPods } from './kube/pod-watcher.ts';
 import type { SelectorGroup } from './kube/workloads.ts';
 import { mergeAsync } from './util/merge.ts';
+import type { Report } from './util/messages.ts';
 
 /** Errors that make a run pointless: the server cannot be reached or rejects who we are. */
 export function isFatalAtStart(e: KubeError): boolean {
@@ -58,7 +59,7 @@ export interface SourceOptions {
   cfg: Pick<Config, 'labelSelector' | 'fieldSelector'>;
   groups: readonly SelectorGroup[];
   signal: AbortSignal;
-  report: (line: string) => void;
+  report: Report;
   context: string;
 }
 
@@ -86,7 +87,7 @@ export async function listPods(o: SourceOptions): Promise<{ pods: Pod[]; failed:
         if (!(e instanceof KubeError) || signal.aborted) throw e;
         if (isFatalAtStart(e) || (groups.length === 1 && g.namespaces.length === 1)) throw e;
         const where = namespace === undefined ? 'all namespaces' : `namespace ${namespace}`;
-        o.report(`failed to list pods in ${where}: ${describe(e, api, o.context, cfg)}`);
+        o.report(`failed to list pods in ${where}: ${describe(e, api, o.context, cfg)}`, 'error');
         failed = true;
       }
     }
@@ -132,7 +133,7 @@ export async function followPods(o: SourceOptions, on: PodEvents): Promise<strin
       on.synced(ev.namespace);
     } else if (ev.type === 'recovered') {
       if (lostSince !== undefined) {
-        report(`kstern: reconnected to ${api.server} after ${ms(Math.round(performance.now() - lostSince))}`);
+        report(`reconnected to ${api.server} after ${ms(Math.round(performance.now() - lostSince))}`);
         lostSince = undefined;
       }
     } else if (ev.type === 'error') {
@@ -143,11 +144,11 @@ export async function followPods(o: SourceOptions, on: PodEvents): Promise<strin
         // An outage: said once for the server, not once per namespace and error text.
         if (lostSince === undefined) {
           lostSince = performance.now();
-          report(`kstern: lost the connection to ${api.server} (${ev.error.code}); retrying…`);
+          report(`lost the connection to ${api.server} (${ev.error.code}); retrying…`);
         }
       } else if (reported.get(ev.namespace) !== msg) {
         const where = ev.namespace === undefined ? 'all namespaces' : `namespace ${ev.namespace}`;
-        report(`failed to watch pods in ${where}: ${msg}, will retry`);
+        report(`failed to watch pods in ${where}: ${msg}, will retry`, 'warning');
         reported.set(ev.namespace, msg);
       }
     }

@@ -24,6 +24,7 @@ import { Writer } from './output/writer.ts';
 import { runStdin } from './stdin.ts';
 import { UserError } from './util/errors.ts';
 import { EXIT, SIGNAL_EXIT } from './util/exit-codes.ts';
+import { messageLine, type Report } from './util/messages.ts';
 
 async function templateText(cfg: Config): Promise<string | undefined> {
   if (cfg.template === undefined) return undefined;
@@ -41,7 +42,7 @@ async function formatterFor(
   cfg: Config,
   deps: Deps,
   color: boolean,
-  report: (l: string) => void,
+  report: Report,
   onLineFailed: () => void,
   context?: string,
 ): Promise<GuardedFormatter> {
@@ -105,11 +106,14 @@ export async function createPipeline(cfg: Config, deps: Deps, root: AbortControl
     onOutClosed: () => root.abort('stdout closed'),
     ...(errFilter ? { errFilter } : {}),
   });
-  const report = (line: string) => void writer.err(`${line}\n`);
+  const report: Report = (text, severity) => void writer.err(`${messageLine(text, severity)}\n`);
   let lineFailures = 0;
   const formatters: GuardedFormatter[] = [];
   const formatterOf = async (context?: string) => {
-    const f = await formatterFor(cfg, deps, color, report, () => lineFailures++, context);
+    // With several --context, a template failure names its context like every other message.
+    const said: Report =
+      context === undefined ? report : (text, severity) => report(`context "${context}": ${text}`, severity);
+    const f = await formatterFor(cfg, deps, color, said, () => lineFailures++, context);
     formatters.push(f);
     return f;
   };
@@ -177,7 +181,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     const broken = writer.outFailure;
     if (broken !== undefined) {
       // A full disk or an I/O error lost output: never a quiet success.
-      await writer.err(`Error: cannot write to standard output: ${broken.message}\n`);
+      await writer.err(`${messageLine(`cannot write to standard output: ${broken.message}`, 'error')}\n`);
       await writer.flush();
       return EXIT.error;
     }
@@ -209,12 +213,12 @@ async function runClusters(cfg: Config, deps: Deps, pipe: Pipeline): Promise<num
           ...pipe,
           root,
           formatter: formatters.get(context)!,
-          report: (line) => pipe.report(`[${context}] ${line}`),
+          report: (text, severity) => pipe.report(`context "${context}": ${text}`, severity),
           label: `context "${context}": `,
         });
       } catch (e) {
         if (!(e instanceof UserError) && !(e instanceof KubeError)) throw e;
-        await pipe.writer.err(`Error: context "${context}": ${e.message}\n`);
+        await pipe.writer.err(`${messageLine(`context "${context}": ${e.message}`, 'error')}\n`);
         return e instanceof UserError ? e.exitCode : EXIT.error;
       } finally {
         pipe.root.signal.removeEventListener('abort', stop);

@@ -36,7 +36,7 @@ export function kubeLister(
         ...input,
         overrides: { requestTimeoutMs: REQUEST_TIMEOUT_MS, ...s.kube },
       });
-      const api = await (deps.createApi ?? createKubeApi)(kube, { verbosity: 0, log: () => {} });
+      const api = await (deps.createApi ?? createKubeApi)(kube, { verbosity: 0 });
       return { kube, api };
     })());
   const namesAt = async (path: string): Promise<string[]> => {

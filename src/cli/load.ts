@@ -6,6 +6,7 @@ import { loadConfigFile, type ValueShape } from '../config/config-file.ts';
 import type { Deps } from '../deps.ts';
 import { colorLevel, downsampleSgr } from '../output/colors.ts';
 import { UserError } from '../util/errors.ts';
+import type { Report } from '../util/messages.ts';
 import { OPTIONS } from './options.ts';
 import { commandOf, keyOf, parseRaw } from './parse.ts';
 
@@ -23,11 +24,16 @@ function expandHome(p: string, home: string): string {
 /**
  * Parses argv, then applies the config file: `--config` if given, else $KSTERNCONFIG, else
  * ~/.config/kstern/config.yaml; when that one does not exist either, stern's: $STERNCONFIG, else
- * ~/.config/stern/config.yaml (for users coming from stern; said on stderr with --verbosity). A missing
+ * ~/.config/stern/config.yaml (for users coming from stern; a note with --verbosity). A missing
  * default file is fine. Values for flags not on the command line are parsed exactly as if they had been
- * typed there, so they are validated the same way.
+ * typed there, so they are validated the same way. The file's own warnings (unknown options) go to `report`.
  */
-export async function loadCommand(argv: readonly string[], deps: Deps, version: string): Promise<Command> {
+export async function loadCommand(
+  argv: readonly string[],
+  deps: Deps,
+  version: string,
+  report: Report,
+): Promise<Command> {
   const progName = deps.programName ?? 'kstern';
   const first = parseRaw(argv, version, progName);
   if ('kind' in first) return first;
@@ -47,12 +53,12 @@ export async function loadCommand(argv: readonly string[], deps: Deps, version: 
       file = stern;
       filePath = sternPath;
       if (Number(first.raw['verbosity'] ?? 0) > 0) {
-        deps.stderr.write(`using stern's config file "${sternPath}" (there is no "${path}")\n`);
+        report(`using stern's config file "${sternPath}" (there is no "${path}")`);
       }
     }
   }
   const { values, warnings } = file;
-  for (const w of warnings) deps.stderr.write(`Warning: ${w}\n`);
+  for (const w of warnings) report(w, 'warning');
   const extra: string[] = [];
   for (const [name, value] of values) {
     if (first.program.getOptionValueSource(keyOf(name)) === 'cli') continue;

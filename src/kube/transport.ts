@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { ResolvedKube } from '../config/kubeconfig.ts';
 import type { Pod, PodList, WatchEvent } from '../core/kube-objects.ts';
 import { errorMessage } from '../util/errors.ts';
+import type { Report } from '../util/messages.ts';
 import { clampDelay } from '../util/sleep.ts';
 import { TokenBucket } from '../util/token-bucket.ts';
 import { VERSION } from '../util/version.ts';
@@ -23,8 +24,13 @@ import { errorFromResponse } from './status.ts';
 export interface TransportOptions {
   /** kubectl-style: ≥ 6 logs each request with its status and time, ≥ 8 also the request headers. */
   verbosity?: number;
-  /** Where request logging and warnings (skipped objects, no TLS, EMFILE) go: stderr. Tokens are redacted. */
-  log?: (line: string) => void;
+  /**
+   * Where the -v request trace goes (stderr), line by line as kubectl's round-trip trace looks, not as
+   * messages. Tokens are redacted.
+   */
+  trace?: (line: string) => void;
+  /** Where warnings go (skipped objects, credentials over http://, EMFILE): stderr, as messages. */
+  report?: Report;
   /** false: never try HTTP/2 (use HTTP/1.1 with a keep-alive agent). Default true. */
   http2?: boolean;
   /** Time allowed for TCP + TLS (+ HTTP/2 SETTINGS). Default 10 s. */
@@ -265,7 +271,8 @@ export class HttpKubeApi implements KubeApi {
   readonly #auth: KubeAuth;
   readonly #pool: H2Pool;
   readonly #verbosity: number;
-  readonly #log: (line: string) => void;
+  readonly #trace: (line: string) => void;
+  readonly #report: Report;
   readonly #listPageSize: number;
   readonly #maxListPages: number;
   readonly #maxWatchEventBytes: number;
@@ -298,7 +305,8 @@ export class HttpKubeApi implements KubeApi {
     this.#port = url.port === '' ? (this.#tls ? 443 : 80) : Number(url.port);
     this.#auth = new KubeAuth(kube.kubeConfig, { impersonate: kube.impersonate, env: kube.env });
     this.#verbosity = opts.verbosity ?? 0;
-    this.#log = opts.log ?? (() => {});
+    this.#trace = opts.trace ?? (() => {});
+    this.#report = opts.report ?? (() => {});
     this.#listPageSize = opts.listPageSize ?? 500;
     this.#maxListPages = opts.maxListPages ?? 10_000;
     this.#maxWatchEventBytes = opts.maxWatchEventBytes ?? DEFAULT_MAX_WATCH_EVENT_BYTES;
@@ -543,16 +551,17 @@ export class HttpKubeApi implements KubeApi {
     }
   }
 
-  /** Says `line` on stderr (the log option), once per distinct line (at most 1000 lines in all). */
-  #warnOnce(line: string): void {
+  /** Reports the warning `text`, once per distinct text (at most 1000 in all). */
+  #warnOnce(text: string): void {
     // A server with endless distinct bad objects gets its first 1000 reported, not a flood.
-    if (this.#warned.has(line) || this.#warned.size >= 1000) return;
-    this.#warned.add(line);
-    this.#log(line);
+    if (this.#warned.has(text) || this.#warned.size >= 1000) return;
+    this.#warned.add(text);
+    this.#report(text, 'warning');
   }
 
+  /** A trace line at verbosity `v` and above. */
   #debug(v: number, line: string): void {
-    if (this.#verbosity >= v) this.#log(line);
+    if (this.#verbosity >= v) this.#trace(line);
   }
 
   /** GET `path`; resolves with a 2xx response, throws a KubeError for any other status (3xx included). */
@@ -566,7 +575,7 @@ export class HttpKubeApi implements KubeApi {
       if (this.#filesLimit === null) this.#filesLimit = openFilesLimit();
       if (!this.#tls && hasCredentials(creds.headers)) {
         this.#warnOnce(
-          `warning: credentials for ${this.server} are sent without TLS (the server URL is http://): anyone on the network path can read them`,
+          `credentials for ${this.server} are sent without TLS (the server URL is http://): anyone on the network path can read them`,
         );
       }
       let res: Sent;
@@ -611,7 +620,7 @@ export class HttpKubeApi implements KubeApi {
       if (k.startsWith(':')) continue;
       lines.push(`    ${k}: ${redact(k, v)}`);
     }
-    this.#log(lines.join('\n'));
+    this.#trace(lines.join('\n'));
   }
 
   async #send(path: string, creds: Credentials, signal: AbortSignal, accept: string): Promise<Sent> {

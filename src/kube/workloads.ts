@@ -1,6 +1,7 @@
 // Resource queries: turn `<kind>/<name>` into the label selector of its pods, per namespace.
 import { apiPathFor, type Kind, listPathFor, selectorFromWorkload } from '../config/kind.ts';
 import { UserError } from '../util/errors.ts';
+import type { Report } from '../util/messages.ts';
 import { type KubeApi, KubeError } from './api.ts';
 
 export interface SelectorGroup {
@@ -23,7 +24,7 @@ export async function resolveWorkload(
   resource: { kind: Exclude<Kind, 'pod'>; name: string },
   namespaces: (string | undefined)[],
   signal: AbortSignal,
-  report: (line: string) => void,
+  report: Report,
 ): Promise<SelectorGroup[]> {
   const { kind, name } = resource;
   const found: { namespace: string; selector: string }[] = [];
@@ -46,7 +47,7 @@ export async function resolveWorkload(
       } catch (e) {
         if (!(e instanceof KubeError) || e.status === 0 || e.status === 401) throw e;
         lastError = e;
-        if (namespaces.length > 1) report(`${e.message} (namespace ${ns})`);
+        if (namespaces.length > 1) report(`namespace ${ns} skipped: ${e.message}`, 'warning');
       }
     }
     if (found.length === 0 && lastError) throw lastError;

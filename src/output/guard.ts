@@ -3,6 +3,7 @@
 // default format instead, the first failure is reported on stderr, and the run's exit code says so.
 import type { LogLine } from '../core/model.ts';
 import { errorMessage } from '../util/errors.ts';
+import type { Report } from '../util/messages.ts';
 import type { DefaultFormatter, Formatter } from './format.ts';
 
 export interface GuardedFormatter extends Formatter {
@@ -13,7 +14,7 @@ export interface GuardedFormatter extends Formatter {
 export function guardFormatter(
   f: Formatter,
   fallback: DefaultFormatter,
-  report: (line: string) => void,
+  report: Report,
   what: string,
 ): GuardedFormatter {
   let failures = 0;
@@ -39,7 +40,8 @@ export function guardFormatter(
           const t = l.target;
           const where = t.pod === '' ? 'a line' : `a line of ${t.namespace}/${t.pod}/${t.container}`;
           report(
-            `kstern: cannot format ${where} with ${what}: ${errorMessage(e)}; printed in the default format (later failures are counted, not reported)`,
+            `cannot format ${where} with ${what}: ${errorMessage(e)}; printed in the default format (later failures are counted, not reported)`,
+            'warning',
           );
         }
         return fallback.line(l);

@@ -5,6 +5,7 @@ import { compileTemplate, type LogData } from '@kstern/gotemplate';
 import type { Config } from '../config/config.ts';
 import type { LogLine } from '../core/model.ts';
 import { errorMessage } from '../util/errors.ts';
+import type { Report } from '../util/messages.ts';
 import { buildPalette, colorsFor, paletteSgr } from './colors.ts';
 import { compileHighlighter, compileLineFilter } from './filters.ts';
 import { defaultFormatter, type Formatter, joinLines } from './format.ts';
@@ -38,8 +39,8 @@ export interface FormatterOptions {
   localZone: string | (() => string);
   /** Lines read with --stdin: no pod or container to show. */
   stdin?: boolean;
-  /** A diagnostic for stderr (template expansion failures). */
-  report: (line: string) => void;
+  /** A message for stderr (template expansion failures, errors: the line is dropped). */
+  report: Report;
   /** Called for each line the template failed on (the line is dropped; the run's exit code says so). */
   onLineFailed?: () => void;
   /**
@@ -150,7 +151,8 @@ function build(o: FormatterOptions): Formatter {
       try {
         s = tpl.execute(data);
       } catch (e) {
-        o.report(`expanding template failed: ${errorMessage(e)}`);
+        const where = o.stdin ? '' : ` on a line of ${t.namespace}/${t.pod}/${t.container}`;
+        o.report(`expanding template failed${where}: ${errorMessage(e)}; the line is dropped`, 'error');
         o.onLineFailed?.();
         return undefined;
       }

@@ -20,6 +20,7 @@ import { KubeError } from '../kube/api.ts';
 import type { TargetStatus } from '../targets/select.ts';
 import { type Backoff, backoffDelay } from '../util/backoff.ts';
 import { errorMessage } from '../util/errors.ts';
+import type { Severity } from '../util/messages.ts';
 
 /** What a request reads: the first read, a resume (anchor expected), a trusted resume, or the previous instance. */
 export type ReadMode = 'first' | 'resume' | 'trust' | 'previous';
@@ -95,8 +96,8 @@ export type Step =
 export interface Decision {
   step: Step;
   state: RetryState;
-  /** A line for stderr, if the failure is worth telling. */
-  report?: string;
+  /** A message for stderr, if the failure is worth telling: an error when the tail gives up, else a warning. */
+  report?: { text: string; severity: Severity };
 }
 
 /** Whether an error from opening or reading a log stream is worth telling the user about. */
@@ -161,12 +162,13 @@ export function nextStep(s: RetryState, o: Outcome, f: Facts, r: TailRules, name
 
   let attempt = o.printed > 0 || o.elapsedMs >= r.healthyMs ? 0 : s.attempt;
   const giveUp = !r.follow && (attempt + 1 >= r.maxAttemptsNoFollow || isPermanent(failure));
-  let report: string | undefined;
+  let report: Decision['report'];
   let lastReport = s.lastReport;
   if (failure !== undefined && (isNoteworthy(failure) || giveUp)) {
     const msg = errorMessage(failure);
-    if (giveUp) report = `failed to tail ${name}: ${msg}`;
-    else if (msg !== lastReport) report = `failed to tail ${name}: ${msg}, will retry`;
+    if (giveUp) report = { text: `failed to tail ${name}: ${msg}`, severity: 'error' };
+    else if (msg !== lastReport)
+      report = { text: `failed to tail ${name}: ${msg}, will retry`, severity: 'warning' };
     lastReport = msg;
   }
   if (giveUp) {

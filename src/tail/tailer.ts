@@ -16,6 +16,7 @@ import type { Backoff } from '../util/backoff.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { errorMessage } from '../util/errors.ts';
 import { LineSplitter } from '../util/lines.ts';
+import type { Report } from '../util/messages.ts';
 import type { TokenBucket } from '../util/token-bucket.ts';
 import { LineEmitter } from './emitter.ts';
 import {
@@ -54,8 +55,8 @@ export interface TailContext {
   previous?: boolean;
   backoff: Backoff;
   random: () => number;
-  /** A diagnostic line for stderr. */
-  report: (line: string) => void;
+  /** A message for stderr (the run writes it as `kstern: <severity>: <text>`). */
+  report: Report;
   /** Stall detection for follow streams (none when undefined). */
   stall?: StallMonitor;
   /** Retries after consecutive failures take a token from this bucket, shared by all tails. */
@@ -124,7 +125,8 @@ class Tail {
       sanitize: ctx.sanitize,
       onLongLine: () =>
         ctx.report(
-          `kstern: a line of ${this.#name} is longer than --max-line-bytes (${ctx.maxLineBytes} bytes): printed in pieces`,
+          `a line of ${this.#name} is longer than --max-line-bytes (${ctx.maxLineBytes} bytes): printed in pieces`,
+          'warning',
         ),
     });
   }
@@ -155,7 +157,7 @@ class Tail {
         d = nextStep(state, outcome, facts, this.#rules, this.#name);
       }
       state = d.state;
-      if (d.report !== undefined) ctx.report(d.report);
+      if (d.report !== undefined) ctx.report(d.report.text, d.report.severity);
       const step = d.step;
       if (step.kind === 'locate') break; // cannot happen: `where` is known now
       if (step.kind === 'end') {
@@ -212,7 +214,7 @@ class Tail {
       await emit(splitter.end());
     } catch (e) {
       if (!signal.aborted && isNoteworthy(e))
-        ctx.report(`kstern: cannot read the previous instance of ${this.#name}: ${errorMessage(e)}`);
+        ctx.report(`cannot read the previous instance of ${this.#name}: ${errorMessage(e)}`, 'warning');
     }
   }
 

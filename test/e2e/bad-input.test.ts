@@ -82,7 +82,7 @@ const cases: Case[] = [
     name: 'invalid label selector',
     args: async () => ['-l', 'app in (a', '--kubeconfig', good],
     code: 1,
-    message: /^Error: invalid selector -l "app in \(a": found .*$/,
+    message: /^kstern: error: invalid selector -l "app in \(a": found .*$/,
   },
   {
     name: 'unknown flag',
@@ -94,7 +94,7 @@ const cases: Case[] = [
     name: 'bad enum value',
     args: async () => ['web', '-o', 'yaml'],
     code: 2,
-    message: /^Error: output should be one of 'default', 'raw', 'json', 'extjson', or 'ppextjson'$/,
+    message: /^kstern: error: output should be one of 'default', 'raw', 'json', 'extjson', or 'ppextjson'$/,
   },
   {
     name: 'bad duration',
@@ -112,7 +112,7 @@ const cases: Case[] = [
     name: 'bad template',
     args: async () => ['web', '--template', '{{if}}'],
     code: 2,
-    message: /^Error: unable to parse template: template: kstern:1:/,
+    message: /^kstern: error: unable to parse template: template: kstern:1:/,
   },
   {
     name: 'missing kubeconfig',
@@ -191,7 +191,7 @@ const cases: Case[] = [
     name: '404 on a resource query',
     args: async () => ['deployment/nope', '--kubeconfig', good],
     code: 1,
-    message: /^Error: deployments\.apps "nope" not found$/,
+    message: /^kstern: error: deployments\.apps "nope" not found$/,
   },
 ];
 
@@ -202,7 +202,7 @@ describe('bad input: one line, the right exit code, no stack trace', () => {
       const { code } = await k.exit;
       const lines = k.stderr().split('\n').filter(Boolean);
       assert.equal(lines.length, 1, `one line, got:\n${k.stderr()}`);
-      assert.match(lines[0]!, /^Error: /);
+      assert.match(lines[0]!, /^kstern: error: /);
       assert.match(lines[0]!, c.message);
       assert.doesNotMatch(k.stderr(), /\n\s+at /, 'no stack trace');
       assert.equal(code, c.code);
@@ -226,7 +226,7 @@ describe('bad input: one line, the right exit code, no stack trace', () => {
     child.stderr!.on('data', (b: Buffer) => (stderr += b));
     const code = await new Promise<number | null>((r) => child.on('close', r));
     assert.equal(code, 1, stderr);
-    assert.match(stderr, /^Error: .*locked\.yaml.*EACCES/);
+    assert.match(stderr, /^kstern: error: .*locked\.yaml.*EACCES/);
   });
 
   it('a server that answers HTML', async () => {
@@ -247,9 +247,9 @@ describe('bad input: one line, the right exit code, no stack trace', () => {
       const lines = k
         .stderr()
         .split('\n')
-        .filter((l) => l !== '' && !l.startsWith('warning: credentials'));
+        .filter((l) => l !== '' && !l.startsWith('kstern: warning: credentials'));
       assert.equal(lines.length, 1, k.stderr());
-      assert.match(lines[0]!, /^Error: .*502.*Bad Gateway/);
+      assert.match(lines[0]!, /^kstern: error: .*502.*Bad Gateway/);
     } finally {
       s.close();
     }
@@ -273,9 +273,9 @@ describe('bad input: one line, the right exit code, no stack trace', () => {
       const lines = k
         .stderr()
         .split('\n')
-        .filter((l) => l !== '' && !l.startsWith('warning: credentials'));
+        .filter((l) => l !== '' && !l.startsWith('kstern: warning: credentials'));
       assert.equal(lines.length, 1, k.stderr());
-      assert.match(lines[0]!, /^Error: .*(JSON|json)/);
+      assert.match(lines[0]!, /^kstern: error: .*(JSON|json)/);
     } finally {
       s.close();
     }

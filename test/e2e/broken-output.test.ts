@@ -46,14 +46,17 @@ describe('stdout on a full disk (/dev/full)', () => {
   it('--no-follow: one line naming the error, exit 1', async () => {
     const r = await toFullDisk(['web', '--no-follow']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^Error: cannot write to standard output: ENOSPC: no space left on device/m);
+    assert.match(
+      r.stderr,
+      /^kstern: error: cannot write to standard output: ENOSPC: no space left on device/m,
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 
   it('follow mode: the run stops at the failed write instead of running on, exit 1', async () => {
     const r = await toFullDisk(['web']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^Error: cannot write to standard output: ENOSPC/m);
+    assert.match(r.stderr, /^kstern: error: cannot write to standard output: ENOSPC/m);
     await until(() => srv.stats().logStreamsOpen === 0, 'log streams closed');
   });
 });

@@ -146,7 +146,7 @@ describe('kubectl connection flags through the binary', () => {
     assert.equal((await k.exit).code, 1);
     const lines = k.stderr().trim().split('\n');
     assert.equal(lines.length, 1, k.stderr());
-    assert.match(lines[0]!, /^Error: .*rejected the credentials.*Unauthorized/);
+    assert.match(lines[0]!, /^kstern: error: .*rejected the credentials.*Unauthorized/);
   });
 });
 

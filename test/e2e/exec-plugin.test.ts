@@ -49,7 +49,7 @@ describe('exec plugins (built binary)', () => {
     assert.equal(code, 1);
     assert.equal(
       k.stderr(),
-      `please run: acme login\nError: cannot get credentials for user "u": exec plugin "${plugin}" failed with exit code 3\n`,
+      `please run: acme login\nkstern: error: cannot get credentials for user "u": exec plugin "${plugin}" failed with exit code 3\n`,
     );
     assert.equal(k.stdout(), '');
   });

@@ -63,15 +63,15 @@ const rows: Record<string, () => Promise<void>> = {
   [EXIT.error]: async () => {
     const unreachable = await run(['x', '--server', 'https://127.0.0.1:1', '--token', 't']);
     assert.equal(unreachable.code, 1, 'unreachable server');
-    assert.match(unreachable.err, /^Error: .*ECONNREFUSED/m);
+    assert.match(unreachable.err, /^kstern: error: .*ECONNREFUSED/m);
     const rejected = await run(['x', '--kubeconfig', await srv.writeKubeconfig({ token: 'wrong' })]);
     assert.equal(rejected.code, 1, 'credentials rejected (401)');
-    assert.match(rejected.err, /^Error: the server .* rejected the credentials/m);
+    assert.match(rejected.err, /^kstern: error: the server .* rejected the credentials/m);
     const badKubeconfig = await run(['x', '--kubeconfig', '/nonexistent/kubeconfig']);
     assert.equal(badKubeconfig.code, 1, 'bad kubeconfig');
     const denied = await run(['denied-1', '--no-follow', '--kubeconfig', kc]);
     assert.equal(denied.code, 1, 'a stream that failed');
-    assert.match(denied.err, /^failed to tail ci\/denied-1\/app: .*forbidden/m);
+    assert.match(denied.err, /^kstern: error: failed to tail ci\/denied-1\/app: .*forbidden/m);
     const waiting = await run(['pull-1', '--no-follow', '--kubeconfig', kc]);
     assert.equal(waiting.code, 1, 'a container waiting to start');
     assert.match(waiting.err, /^! pull-1 › app waiting: ErrImagePull: pull access denied$/m);
@@ -79,7 +79,7 @@ const rows: Record<string, () => Promise<void>> = {
   [EXIT.usage]: async () => {
     const r = await run(['x', '--wait', 'soon', '--kubeconfig', kc]);
     assert.equal(r.code, 2);
-    assert.equal(r.err, 'Error: invalid value "soon" for --wait: time: invalid duration "soon"\n');
+    assert.equal(r.err, 'kstern: error: invalid value "soon" for --wait: time: invalid duration "soon"\n');
   },
   [EXIT.nothingMatched]: async () => {
     const r = await run(['nosuchpod', '--no-follow', '--kubeconfig', kc]);
@@ -92,7 +92,10 @@ const rows: Record<string, () => Promise<void>> = {
     const tpl = ['--template', '{{(parseJSON .Message).level}}'];
     const r = await run(['ok-1', '--no-follow', '--kubeconfig', kc, ...tpl]);
     assert.equal(r.code, 4);
-    assert.match(r.err, /^expanding template failed: /m);
+    assert.match(
+      r.err,
+      /^kstern: error: expanding template failed on a line of ci\/ok-1\/app: .*; the line is dropped$/m,
+    );
     const stdin = await run(['--stdin', ...tpl], 'not json\n');
     assert.equal(stdin.code, 4, '--stdin too');
   },

@@ -144,7 +144,7 @@ describe('3xx: a redirect is an error naming the Location, never followed', () =
           const code = await exitWithin(k);
           const lines = linesOf(k.stderr());
           assert.equal(lines.length, 1, k.stderr());
-          assert.match(lines[0]!, /^Error: /);
+          assert.match(lines[0]!, /^kstern: error: /);
           assert.match(lines[0]!, new RegExp(`${srv.url}.*${status}.*${elsewhere.url}/steal`));
           assert.equal(k.stdout(), '', 'the redirect body is not printed as log lines');
           assert.equal(code, 1);
@@ -167,7 +167,7 @@ describe('pod list pagination', () => {
         const code = await exitWithin(k);
         const lines = linesOf(k.stderr());
         assert.equal(lines.length, 1, k.stderr());
-        assert.match(lines[0]!, new RegExp(`^Error: .*${srv.url}.*continue token`));
+        assert.match(lines[0]!, new RegExp(`^kstern: error: .*${srv.url}.*continue token`));
         assert.equal(code, 1);
       }
     } finally {
@@ -202,7 +202,7 @@ describe('unbounded buffering', () => {
     assert.match(
       failures[0]!,
       new RegExp(
-        `^failed to watch pods in namespace default: the watch of ${srv.url}/api/v1/namespaces/default/pods sent an event larger than 16 MiB \\(the limit for one watch event\\), will retry$`,
+        `^kstern: warning: failed to watch pods in namespace default: the watch of ${srv.url}/api/v1/namespaces/default/pods sent an event larger than 16 MiB \\(the limit for one watch event\\), will retry$`,
       ),
     );
     assert.doesNotMatch(k.stderr(), /\n\s+at /);
@@ -237,19 +237,19 @@ describe('malformed objects from the server', () => {
     }
     const err = k.stderr();
     assert.doesNotMatch(err, /TypeError|\n\s+at /);
-    const skipped = linesOf(err).filter((l) => l.startsWith('ignoring an invalid'));
+    const skipped = linesOf(err).filter((l) => l.startsWith('kstern: warning: ignoring an invalid'));
     const list = `${srv.url}/api/v1/namespaces/default/pods`;
     assert.deepEqual(skipped, [
-      `ignoring an invalid pod in the pod list from ${list}: not an object: null`,
-      `ignoring an invalid pod in the pod list from ${list}: not an object: number`,
-      `ignoring an invalid pod in the pod list from ${list}: no metadata`,
-      `ignoring an invalid pod in the pod list from ${list}: pod "web-bad": metadata.labels is not a map of strings`,
-      `ignoring an invalid pod in the pod list from ${list}: no metadata.name`,
-      `ignoring an invalid watch event from ${list}: ADDED not an object: null`,
-      `ignoring an invalid watch event from ${list}: MODIFIED pod "web-x": status.containerStatuses is not a list of container statuses`,
-      `ignoring an invalid watch event from ${list}: DELETED no metadata`,
-      `ignoring an invalid watch event from ${list}: BOOKMARK without metadata.resourceVersion`,
-      `ignoring an invalid watch event from ${list}: unknown event type "SURPRISE"`,
+      `kstern: warning: ignoring an invalid pod in the pod list from ${list}: not an object: null`,
+      `kstern: warning: ignoring an invalid pod in the pod list from ${list}: not an object: number`,
+      `kstern: warning: ignoring an invalid pod in the pod list from ${list}: no metadata`,
+      `kstern: warning: ignoring an invalid pod in the pod list from ${list}: pod "web-bad": metadata.labels is not a map of strings`,
+      `kstern: warning: ignoring an invalid pod in the pod list from ${list}: no metadata.name`,
+      `kstern: warning: ignoring an invalid watch event from ${list}: ADDED not an object: null`,
+      `kstern: warning: ignoring an invalid watch event from ${list}: MODIFIED pod "web-x": status.containerStatuses is not a list of container statuses`,
+      `kstern: warning: ignoring an invalid watch event from ${list}: DELETED no metadata`,
+      `kstern: warning: ignoring an invalid watch event from ${list}: BOOKMARK without metadata.resourceVersion`,
+      `kstern: warning: ignoring an invalid watch event from ${list}: unknown event type "SURPRISE"`,
     ]);
     srv.deletePod('default', 'web-3');
   });
@@ -261,7 +261,7 @@ describe('malformed objects from the server', () => {
       const code = await exitWithin(k);
       assert.equal(k.stdout(), 'web-1 app one\nweb-1 app two\n');
       assert.equal(
-        linesOf(k.stderr()).filter((l) => l.startsWith('ignoring an invalid pod')).length,
+        linesOf(k.stderr()).filter((l) => l.startsWith('kstern: warning: ignoring an invalid pod')).length,
         5,
         k.stderr(),
       );
@@ -307,7 +307,7 @@ describe('credentials without TLS', () => {
       assert.deepEqual(
         linesOf(k.stderr()).filter((l) => !l.startsWith('kstern: no pod matched')),
         [
-          `warning: credentials for ${server} are sent without TLS (the server URL is http://): anyone on the network path can read them`,
+          `kstern: warning: credentials for ${server} are sent without TLS (the server URL is http://): anyone on the network path can read them`,
         ],
       );
       assert.equal(code, 0);
@@ -369,7 +369,7 @@ describe('EMFILE', () => {
       assert.match(
         reports[0]!,
         new RegExp(
-          `^too many open files \\(EMFILE\\): kstern reached the limit of 48 open files \\(ulimit -n\\) opening log streams to ${h1.url}; .*lower --max-log-requests$`,
+          `^kstern: warning: too many open files \\(EMFILE\\): kstern reached the limit of 48 open files \\(ulimit -n\\) opening log streams to ${h1.url}; .*lower --max-log-requests$`,
         ),
       );
       assert.doesNotMatch(err, /\n\s+at /);

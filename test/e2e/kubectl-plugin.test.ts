@@ -61,7 +61,7 @@ describe('as a kubectl plugin', { skip }, () => {
   it('a usage error says kubectl kstern, exit 2', async () => {
     const r = await run('kubectl', ['kstern', '--no-such-flag']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "Error: unknown option '--no-such-flag' (see kubectl kstern --help)\n");
+    assert.equal(r.stderr, "kstern: error: unknown option '--no-such-flag' (see kubectl kstern --help)\n");
   });
 
   it('kubectl kstern tails the fake cluster', async () => {
@@ -75,6 +75,6 @@ describe('as a kubectl plugin', { skip }, () => {
   it('under its own name it says kstern', async () => {
     const r = await run('kstern', ['--no-such-flag']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "Error: unknown option '--no-such-flag' (see kstern --help)\n");
+    assert.equal(r.stderr, "kstern: error: unknown option '--no-such-flag' (see kstern --help)\n");
   });
 });

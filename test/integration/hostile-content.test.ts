@@ -1,11 +1,12 @@
 // Hostile content from the cluster, through the tail pipeline against the fake API server: a line is never
 // lost because the chosen output cannot format it (a template function or -o json failing on a hostile pod
-// object); it is printed in the default format instead, with one note on stderr.
+// object); it is printed in the default format instead, with one warning on stderr.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { defaultFormatter, type Formatter } from '../../src/output/format.ts';
 import { type GuardedFormatter, guardFormatter } from '../../src/output/guard.ts';
 import { formatSink } from '../../src/output/sink.ts';
+import { messageLine } from '../../src/util/messages.ts';
 import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
 import { checkSeq, startPipeline } from './resilience/support.ts';
 
@@ -30,13 +31,13 @@ const fragile: Formatter = (() => {
 })();
 
 describe('a line the output cannot format', () => {
-  it('is printed once, in order, in the default format; one note; the failures are counted', async () => {
+  it('is printed once, in order, in the default format; one warning; the failures are counted', async () => {
     srv.createPod({ name: 'fragile-1', containers: ['app'] });
     const notes: string[] = [];
     const guarded: GuardedFormatter = guardFormatter(
       fragile,
       defaultFormatter({ color: false, showNamespace: false }),
-      (l) => notes.push(l),
+      (text, severity) => notes.push(messageLine(text, severity)),
       '--output json',
     );
     const p = await startPipeline(await srv.writeKubeconfig(), /^fragile-/, (_api, run) => ({
@@ -59,7 +60,7 @@ describe('a line the output cannot format', () => {
       ]);
       assert.equal(guarded.failures, 3);
       assert.deepEqual(notes, [
-        'kstern: cannot format a line of default/fragile-1/app with --output json: Maximum call stack size exceeded; printed in the default format (later failures are counted, not reported)',
+        'kstern: warning: cannot format a line of default/fragile-1/app with --output json: Maximum call stack size exceeded; printed in the default format (later failures are counted, not reported)',
       ]);
     } finally {
       await p.stop();

@@ -103,16 +103,16 @@ describe('query forms', () => {
   it('fails with the server’s message for a missing workload', async () => {
     const r = await once(['deployment/nope', '--no-follow']);
     assert.equal(r.code, 1);
-    assert.equal(r.err, 'Error: deployments.apps "nope" not found\n');
+    assert.equal(r.err, 'kstern: error: deployments.apps "nope" not found\n');
   });
 
   it('rejects -l with a resource query and an unknown kind', async () => {
     assert.equal(
       (await once(['deployment/web', '-l', 'a=b'])).err,
-      'Error: --selector and the <resource>/<name> query cannot be set at the same time\n',
+      'kstern: error: --selector and the <resource>/<name> query cannot be set at the same time\n',
     );
     const r = await once(['widget/x']);
-    assert.equal(r.err, 'Error: resource type widget is not supported\n');
+    assert.equal(r.err, 'kstern: error: resource type widget is not supported\n');
     assert.equal(r.code, 2);
   });
 });
@@ -237,7 +237,7 @@ describe('time flags', () => {
   it('rejects a bad duration with the flag named', async () => {
     const r = await once(['clock', '--since', '5 parsecs']);
     assert.equal(r.code, 2);
-    assert.match(r.err, /^Error: invalid value "5 parsecs" for --since: time: /);
+    assert.match(r.err, /^kstern: error: invalid value "5 parsecs" for --since: time: /);
   });
 });
 
@@ -289,7 +289,7 @@ describe('output formats', () => {
   it('a bad template is a usage error; a failing line is reported and skipped', async () => {
     const bad = await once([...sel, '--template', '{{.Message']);
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /^Error: unable to parse template: template: kstern:1:/);
+    assert.match(bad.err, /^kstern: error: unable to parse template: template: kstern:1:/);
     const failing = await once([
       'multi',
       '-c',
@@ -299,7 +299,10 @@ describe('output formats', () => {
       '{{(parseJSON .Message).msg}}',
     ]);
     assert.deepEqual(failing.lines, ['slow']);
-    assert.match(failing.err, /^expanding template failed: template: kstern:1:/m);
+    assert.match(
+      failing.err,
+      /^kstern: error: expanding template failed on a line of shop\/multi-1\/server: template: kstern:1:.*; the line is dropped$/m,
+    );
     assert.equal(failing.code, 4); // EXIT.formatFailed: a template error on a line is not a clean run
   });
 
@@ -370,7 +373,10 @@ describe('config file', () => {
       ['{"level":"warn","msg":"slow"}'],
       'tail 1 and raw from the file, -c from the command line',
     );
-    assert.equal(r.err.split('\n')[0], `Warning: unknown option in config file "${cfgFile}": mystery`);
+    assert.equal(
+      r.err.split('\n')[0],
+      `kstern: warning: unknown option in config file "${cfgFile}": mystery`,
+    );
     const viaEnv = await once(['multi', '-c', 'sidecar', '--no-follow'], { env: { KSTERNCONFIG: other } });
     assert.equal(JSON.parse(viaEnv.lines[0]!).message, 'proxy up');
   });

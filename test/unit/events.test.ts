@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventsPath, eventView, type KubeEvent, occurrence } from '../../src/events.ts';
+import { EventWatch, eventsPath, eventView, type KubeEvent, occurrence } from '../../src/events.ts';
+import { type KubeApi, KubeError } from '../../src/kube/api.ts';
 import { eventText } from '../../src/output/format.ts';
 import { eventJSONLine } from '../../src/output/json-formats.ts';
 
@@ -64,5 +65,43 @@ describe('events', () => {
       eventJSONLine(v),
       '{"event":{"type":"Warning","reason":"BackOff","message":"Back-off restarting failed container app in pod web-1","count":3,"time":"2026-12-02T03:05:00Z"},"namespace":"ci","podName":"web-1"}\n',
     );
+  });
+});
+
+describe('events that cannot be listed', () => {
+  it('are a warning naming the namespace, said once per message, and the run goes on', async () => {
+    const failures: unknown[] = [
+      new KubeError('events is forbidden: User "ci" cannot list resource "events" in the namespace "ci"', {
+        status: 403,
+      }),
+      'not an Error',
+    ];
+    const api = { getJSON: async () => Promise.reject(failures[0]) } as unknown as KubeApi;
+    const said: [string, string | undefined][] = [];
+    const watch = new EventWatch({
+      api,
+      signal: new AbortController().signal,
+      namespaces: ['ci', undefined],
+      wanted: 'warning',
+      isTailed: () => true,
+      print: async () => {},
+      report: (text, severity) => said.push([text, severity]),
+    });
+    await watch.poll();
+    await watch.poll();
+    failures[0] = failures[1];
+    await watch.poll();
+    assert.deepEqual(said, [
+      [
+        'cannot list the events of namespace ci: events is forbidden: User "ci" cannot list resource "events" in the namespace "ci"',
+        'warning',
+      ],
+      [
+        'cannot list the events of all namespaces: events is forbidden: User "ci" cannot list resource "events" in the namespace "ci"',
+        'warning',
+      ],
+      ['cannot list the events of namespace ci: not an Error', 'warning'],
+      ['cannot list the events of all namespaces: not an Error', 'warning'],
+    ]);
   });
 });

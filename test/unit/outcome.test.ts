@@ -14,11 +14,7 @@ const base: Search = {
 
 describe('nothingMatchedLine', () => {
   const cases: [string, Partial<Search>, string][] = [
-    [
-      'a pod query',
-      { looked: 1 },
-      'kstern: no pod matched query "web", in namespace "shop" (1 pod looked at)',
-    ],
+    ['a pod query', { looked: 1 }, 'no pod matched query "web", in namespace "shop" (1 pod looked at)'],
     [
       'selectors, several namespaces, one missing',
       {
@@ -28,22 +24,22 @@ describe('nothingMatchedLine', () => {
         missingNamespaces: ['b'],
         looked: 7,
       },
-      'kstern: no pod matched query "web", label selector "app=x", field selector "spec.nodeName=n1", in namespaces "a", "b" (no such namespace) (7 pods looked at)',
+      'no pod matched query "web", label selector "app=x", field selector "spec.nodeName=n1", in namespaces "a", "b" (no such namespace) (7 pods looked at)',
     ],
     [
       'only a selector, all namespaces',
       { query: undefined, labelSelector: 'app=x', namespaces: [undefined] },
-      'kstern: no pod matched label selector "app=x", in all namespaces (0 pods looked at)',
+      'no pod matched label selector "app=x", in all namespaces (0 pods looked at)',
     ],
     [
       'a workload, after --wait',
       { query: 'job/e2e', workloadSelectors: ['job-name=e2e'], waitedMs: 90_000 },
-      'kstern: no pod matched query "job/e2e" (pods with labels "job-name=e2e"), in namespace "shop" after waiting 1m30s (0 pods looked at)',
+      'no pod matched query "job/e2e" (pods with labels "job-name=e2e"), in namespace "shop" after waiting 1m30s (0 pods looked at)',
     ],
     [
       'a missing namespace',
       { namespaces: ['typo-ns'], missingNamespaces: ['typo-ns'] },
-      'kstern: no pod matched query "web", in namespace "typo-ns" (no such namespace) (0 pods looked at)',
+      'no pod matched query "web", in namespace "typo-ns" (no such namespace) (0 pods looked at)',
     ],
   ];
   for (const [name, over, want] of cases) {
@@ -69,22 +65,22 @@ describe('summaryLine', () => {
     [
       'nothing ended',
       { containers: 1, lines: 1, failedStreams: 0, exits: [] },
-      'kstern: 1 container, 1 line, 0 failed streams',
+      '1 container, 1 line, 0 failed streams',
     ],
     [
       'exit codes listed',
       { containers: 2, lines: 40, failedStreams: 1, exits: [exit('a', 0), exit('b', 137)] },
-      'kstern: 2 containers, 40 lines, 1 failed stream; exit codes: a/app 0, b/app 137',
+      '2 containers, 40 lines, 1 failed stream; exit codes: a/app 0, b/app 137',
     ],
     [
       'containers waiting to start (--no-follow)',
       { containers: 0, lines: 0, failedStreams: 0, waitingToStart: 2, exits: [] },
-      'kstern: 0 containers, 0 lines, 0 failed streams, 2 waiting to start',
+      '0 containers, 0 lines, 0 failed streams, 2 waiting to start',
     ],
     [
       'a Job',
       { containers: 1, lines: 3, failedStreams: 0, exits: [exit('j-1', 1)], job: 'job/e2e failed' },
-      'kstern: 1 container, 3 lines, 0 failed streams; exit codes: j-1/app 1; job/e2e failed',
+      '1 container, 3 lines, 0 failed streams; exit codes: j-1/app 1; job/e2e failed',
     ],
     [
       'many: counted by code, the non-zero ones named',
@@ -94,7 +90,7 @@ describe('summaryLine', () => {
         failedStreams: 0,
         exits: [...Array.from({ length: 9 }, (_, i) => exit(`p${i}`, 0)), exit('bad', 2)],
       },
-      'kstern: 10 containers, 0 lines, 0 failed streams; exit codes: 0 ×9, 2 ×1 (non-zero: bad/app 2)',
+      '10 containers, 0 lines, 0 failed streams; exit codes: 0 ×9, 2 ×1 (non-zero: bad/app 2)',
     ],
   ];
   for (const [name, s, want] of cases) it(name, () => assert.equal(summaryLine(s), want));

@@ -87,6 +87,6 @@ describe('--events', () => {
   it('a bad value names the flag', async () => {
     const k = runKstern(['--kubeconfig', kc, 'x', '--events=some']);
     assert.equal(await k.done, EXIT.usage);
-    assert.match(k.stderr(), /^Error: events should be one of 'warning', or 'all'$/m);
+    assert.match(k.stderr(), /^kstern: error: events should be one of 'warning', or 'all'$/m);
   });
 });

@@ -127,6 +127,6 @@ describe('a query that matches nothing', () => {
   it('--wait with a bad duration is a usage error naming the flag', async () => {
     const r = await once(['x', '--wait', 'soon']);
     assert.equal(r.code, EXIT.usage);
-    assert.match(r.err, /^Error: invalid value "soon" for --wait/);
+    assert.match(r.err, /^kstern: error: invalid value "soon" for --wait/);
   });
 });

@@ -99,6 +99,6 @@ describe('--previous', () => {
   it('--previous with --until is a usage error', async () => {
     const k = runKstern(['--kubeconfig', kc, 'x', '--previous', '--until', 'done']);
     assert.equal(await k.done, EXIT.usage);
-    assert.match(k.stderr(), /^Error: --until .* cannot be used with --previous$/m);
+    assert.match(k.stderr(), /^kstern: error: --until .* cannot be used with --previous$/m);
   });
 });

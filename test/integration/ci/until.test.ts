@@ -132,7 +132,10 @@ describe('--until done', () => {
     });
     assert.equal(await k.done, EXIT.untilTimeout);
     assert.deepEqual(k.lines(), ['forever-1 app still here']);
-    assert.match(k.stderr(), /^kstern: --until-timeout 300ms ran out before every matched pod was over$/m);
+    assert.match(
+      k.stderr(),
+      /^kstern: error: --until-timeout 300ms ran out before every matched pod was over$/m,
+    );
     assert.deepEqual(summary(k.stderr()), ['kstern: 1 container, 1 line, 0 failed streams']);
   });
 
@@ -148,10 +151,10 @@ describe('--until done', () => {
     for (const [args, re] of [
       [
         ['x', '--until', 'done', '--no-follow'],
-        /^Error: --until follows .* cannot be used with --no-follow$/m,
+        /^kstern: error: --until follows .* cannot be used with --no-follow$/m,
       ],
-      [['x', '--until-timeout', '1m'], /^Error: --until-timeout needs --until done$/m],
-      [['x', '--until', 'forever'], /^Error: until should be 'done'$/m],
+      [['x', '--until-timeout', '1m'], /^kstern: error: --until-timeout needs --until done$/m],
+      [['x', '--until', 'forever'], /^kstern: error: until should be 'done'$/m],
     ] as const) {
       const k = runKstern(['--kubeconfig', kc, ...args]);
       assert.equal(await k.done, EXIT.usage);

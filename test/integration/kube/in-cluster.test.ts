@@ -47,7 +47,8 @@ describe('in-cluster configuration', () => {
     assert.match(
       k.stderr(),
       new RegExp(
-        `using the in-cluster configuration: https://${u.hostname}:${u.port}, service account in ${sa}`,
+        `^kstern: using the in-cluster configuration: https://${u.hostname}:${u.port}, service account in ${sa}$`,
+        'm',
       ),
     );
   });
@@ -78,7 +79,7 @@ describe('in-cluster configuration', () => {
     assert.equal(await k.done, 1);
     assert.equal(
       k.stderr(),
-      `Error: no kubeconfig: set --kubeconfig or KUBECONFIG, create ${join(sa, '.kube', 'config')}, or run inside a cluster (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)\n`,
+      `kstern: error: no kubeconfig: set --kubeconfig or KUBECONFIG, create ${join(sa, '.kube', 'config')}, or run inside a cluster (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)\n`,
     );
   });
 });

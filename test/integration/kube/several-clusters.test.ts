@@ -68,7 +68,7 @@ describe('several --context', () => {
       'kind-b web-b1 app from cluster b',
     ]);
     assert.match(k.stderr(), /^\+ kind-a web-a1 › app$/m);
-    assert.match(k.stderr(), /^\[kind-b\] kstern: 1 container, 1 line, 0 failed streams$/m);
+    assert.match(k.stderr(), /^kstern: context "kind-b": 1 container, 1 line, 0 failed streams$/m);
   });
 
   it('-o json has "context" (repeated flag)', async () => {
@@ -108,19 +108,19 @@ describe('several --context', () => {
     const errors = k
       .stderr()
       .split('\n')
-      .filter((l) => l.startsWith('Error:'));
+      .filter((l) => l.startsWith('kstern: error:'));
     assert.equal(errors.length, 3, k.stderr());
     assert.ok(
-      errors.some((l) => l.startsWith('Error: context "b-wrong-user": ')),
+      errors.some((l) => l.startsWith('kstern: error: context "b-wrong-user": ')),
       k.stderr(),
     );
     assert.ok(
-      errors.some((l) => l.startsWith('Error: context "down": ')),
+      errors.some((l) => l.startsWith('kstern: error: context "down": ')),
       k.stderr(),
     );
     assert.ok(
       errors.includes(
-        `Error: context "nope": context "nope" does not exist in the kubeconfig ("${kubeconfig}")`,
+        `kstern: error: context "nope": context "nope" does not exist in the kubeconfig ("${kubeconfig}")`,
       ),
       k.stderr(),
     );

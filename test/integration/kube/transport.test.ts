@@ -308,14 +308,14 @@ describe('transport over HTTP/2', () => {
   it('logs requests at verbosity 6 and headers (token redacted) at 8', async () => {
     const s = await server({ handler: (_q, res) => json(res, 200, podList('1')) });
     const lines: string[] = [];
-    const a = await api(s, { verbosity: 8, log: (l) => lines.push(l) });
+    const a = await api(s, { verbosity: 8, trace: (l) => lines.push(l) });
     await a.listPods({ namespace: undefined }, new AbortController().signal);
     const text = lines.join('\n');
     assert.match(text, /GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/pods\?limit=500 200 in \d+ms/);
     assert.match(text, /Authorization: Bearer <redacted>/);
     assert.ok(!text.includes(s.token), 'the token never appears');
     const quiet: string[] = [];
-    const b = await api(s, { verbosity: 5, log: (l) => quiet.push(l) });
+    const b = await api(s, { verbosity: 5, trace: (l) => quiet.push(l) });
     await b.listPods({ namespace: 'ns' }, new AbortController().signal);
     assert.deepEqual(quiet, []);
   });

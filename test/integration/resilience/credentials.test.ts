@@ -136,7 +136,7 @@ setInterval(() => {}, 1000);
       assert.equal(await k.done, 1);
       assert.equal(
         k.stderr(),
-        `Error: cannot get credentials for user "u": exec plugin "${process.execPath}" printed invalid JSON on stdout (an ExecCredential was expected)\n`,
+        `kstern: error: cannot get credentials for user "u": exec plugin "${process.execPath}" printed invalid JSON on stdout (an ExecCredential was expected)\n`,
       );
     } finally {
       await srv.close();

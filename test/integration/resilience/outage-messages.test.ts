@@ -41,7 +41,7 @@ describe('outage messages', () => {
       assert.equal(back.length, 1, lines.join('\n'));
       assert.match(back[0]!, /^kstern: reconnected to \S+ after \d+(ms|s|m)$/);
       assert.deepEqual(
-        lines.filter((l) => l.startsWith('failed to watch')),
+        lines.filter((l) => l.includes('failed to watch')),
         [],
         'no per-namespace raw error lines for an outage',
       );

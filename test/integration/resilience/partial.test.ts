@@ -10,6 +10,7 @@ import { formatSink } from '../../../src/output/sink.ts';
 import { Writer } from '../../../src/output/writer.ts';
 import { TailManager } from '../../../src/tail/manager.ts';
 import { TargetSet } from '../../../src/targets/select.ts';
+import { messageLine } from '../../../src/util/messages.ts';
 import { startFakeApiServer } from '../../fake-apiserver/index.ts';
 import { runKstern } from '../../support/kstern.ts';
 import { checkSeq, delay } from './support.ts';
@@ -34,14 +35,17 @@ describe('partial failure', () => {
       const err = k.stderr().split('\n');
       const nsErrors = err.filter((l) => l.includes('team-b'));
       assert.equal(nsErrors.length, 1, nsErrors.join('\n'));
-      assert.match(nsErrors[0]!, /^failed to watch pods in namespace team-b: .*forbidden.*, will retry$/);
+      assert.match(
+        nsErrors[0]!,
+        /^kstern: warning: failed to watch pods in namespace team-b: .*forbidden.*, will retry$/,
+      );
       const logErrors = err.filter((l) => l.includes('web-2'));
       assert.ok(logErrors.includes('+ team-a web-2 › app'));
-      const failures = logErrors.filter((l) => l.startsWith('failed'));
+      const failures = logErrors.filter((l) => l.startsWith('kstern: '));
       assert.equal(failures.length, 1, failures.join('\n'));
       assert.match(
         failures[0]!,
-        /^failed to tail team-a\/web-2\/app: .*forbidden.*"pods\/log".*, will retry$/,
+        /^kstern: warning: failed to tail team-a\/web-2\/app: .*forbidden.*"pods\/log".*, will retry$/,
       );
       await k.waitStdout(() => checkSeq(k.lines()).lines >= 1000, 'the other streams', 5000);
       const r = checkSeq(k.lines());
@@ -75,9 +79,9 @@ describe('partial failure', () => {
       const failures = bad
         .stderr()
         .split('\n')
-        .filter((l) => l.startsWith('failed'));
+        .filter((l) => /^kstern: (error|warning): failed/.test(l));
       assert.equal(failures.length, 1, bad.stderr());
-      assert.match(failures[0]!, /^failed to tail default\/nf-2\/app: .*forbidden/);
+      assert.match(failures[0]!, /^kstern: error: failed to tail default\/nf-2\/app: .*forbidden/);
     } finally {
       await srv.close();
     }
@@ -127,7 +131,7 @@ describe('partial failure', () => {
           maxAttemptsNoFollow: 5,
           backoff: { initialMs: 50, maxMs: 200 },
           random: Math.random,
-          report: (l) => void writer.err(`${l}\n`),
+          report: (text, severity) => void writer.err(`${messageLine(text, severity)}\n`),
         },
         new AbortController().signal,
       );
@@ -138,7 +142,7 @@ describe('partial failure', () => {
       assert.equal(m.failures, 1);
       assert.equal(checkSeq(out.join('').split('\n')).lines, 4);
       assert.equal(err.length, 1, err.join(''));
-      assert.match(err[0]!, /^failed to tail default\/nf-2\/app: .*forbidden/);
+      assert.match(err[0]!, /^kstern: error: failed to tail default\/nf-2\/app: .*forbidden/);
       assert.equal(srv.requests.filter((r) => r.path.includes('nf-2/log')).length, 1, 'a 403 is not retried');
     } finally {
       await srv.close();

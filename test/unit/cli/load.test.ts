@@ -10,6 +10,7 @@ import { loadCommand } from '../../../src/cli/load.ts';
 import type { Config } from '../../../src/config/config.ts';
 import type { Deps } from '../../../src/deps.ts';
 import { UserError } from '../../../src/util/errors.ts';
+import { messageLine } from '../../../src/util/messages.ts';
 
 let dir: string;
 let n = 0;
@@ -35,19 +36,19 @@ async function load(
   homeDir: string,
   env: Record<string, string> = {},
 ): Promise<{ config: Config; stderr: string }> {
-  let stderr = '';
-  const err = new PassThrough();
-  err.on('data', (b: Buffer) => (stderr += b.toString()));
   const deps: Deps = {
     stdout: new PassThrough(),
-    stderr: err,
+    stderr: new PassThrough(),
     env,
     homeDir,
     signal: new AbortController().signal,
   };
-  const cmd = await loadCommand(argv, deps, 'test');
+  // The messages as main() writes them on stderr.
+  let stderr = '';
+  const cmd = await loadCommand(argv, deps, 'test', (text, severity) => {
+    stderr += `${messageLine(text, severity)}\n`;
+  });
   assert.equal(cmd.kind, 'run');
-  await new Promise((r) => setImmediate(r));
   return { config: (cmd as { config: Config }).config, stderr };
 }
 
@@ -64,7 +65,7 @@ describe("stern's config file", () => {
     assert.equal(told.config.tail, 3);
     assert.equal(
       told.stderr,
-      `using stern's config file "${join(h, STERN)}" (there is no "${join(h, KSTERN)}")\n`,
+      `kstern: using stern's config file "${join(h, STERN)}" (there is no "${join(h, KSTERN)}")\n`,
     );
   });
 

@@ -9,6 +9,7 @@ import { defaultFormatter } from '../../../src/output/format.ts';
 import { formatSink } from '../../../src/output/sink.ts';
 import { Writer } from '../../../src/output/writer.ts';
 import { CONTINUED, tailTarget } from '../../../src/tail/tailer.ts';
+import { messageLine } from '../../../src/util/messages.ts';
 
 const T: Target = {
   key: 'default/p/c',
@@ -79,7 +80,7 @@ async function tail(
       maxAttemptsNoFollow: 5,
       backoff: { initialMs: 1, maxMs: 1 },
       random: () => 0,
-      report: (l) => notes.push(l),
+      report: (text, severity) => notes.push(messageLine(text, severity)),
       maxLineBytes,
     },
     new AbortController().signal,
@@ -105,7 +106,7 @@ describe('over-long lines in the tailer', () => {
       'p c next',
     ]);
     assert.deepEqual(r.notes, [
-      'kstern: a line of default/p/c is longer than --max-line-bytes (256 bytes): printed in pieces',
+      'kstern: warning: a line of default/p/c is longer than --max-line-bytes (256 bytes): printed in pieces',
     ]);
   });
 

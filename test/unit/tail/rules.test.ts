@@ -48,7 +48,7 @@ interface Row {
   rules?: TailRules;
   step: Step;
   attempt?: number;
-  report?: string;
+  report?: { text: string; severity: 'error' | 'warning' };
 }
 
 const retry = (
@@ -140,7 +140,7 @@ const rows: Row[] = [
     f: { status: 'active' },
     step: retry('resume', 7000, false, true),
     attempt: 1,
-    report: 'failed to tail ns/p/c: Too many requests, will retry',
+    report: { text: 'failed to tail ns/p/c: Too many requests, will retry', severity: 'warning' },
   },
   // Reports.
   {
@@ -149,7 +149,7 @@ const rows: Row[] = [
     f: { status: 'active' },
     step: retry('resume', 100, false, true),
     attempt: 1,
-    report: 'failed to tail ns/p/c: internal error, will retry',
+    report: { text: 'failed to tail ns/p/c: internal error, will retry', severity: 'warning' },
   },
   {
     name: 'the same error again is not reported again',
@@ -165,7 +165,10 @@ const rows: Row[] = [
     f: { status: 'active' },
     step: retry('resume', 100, false, true),
     attempt: 1,
-    report: 'failed to tail ns/p/c: the log stream stalled (no data for 30s), will retry',
+    report: {
+      text: 'failed to tail ns/p/c: the log stream stalled (no data for 30s), will retry',
+      severity: 'warning',
+    },
   },
   // Without --follow.
   {
@@ -174,7 +177,7 @@ const rows: Row[] = [
     f: { status: 'terminated' },
     rules: noFollow,
     step: end(false, 'failed'),
-    report: 'failed to tail ns/p/c: pods "p" is forbidden',
+    report: { text: 'failed to tail ns/p/c: pods "p" is forbidden', severity: 'error' },
   },
   {
     name: 'no-follow: a reset is retried',
@@ -193,7 +196,7 @@ const rows: Row[] = [
     rules: noFollow,
     step: end(false, 'failed'),
     attempt: 4,
-    report: 'failed to tail ns/p/c: stream reset',
+    report: { text: 'failed to tail ns/p/c: stream reset', severity: 'error' },
   },
   // Restarts.
   {
@@ -292,7 +295,7 @@ describe('nextStep: what follows a read attempt', () => {
       const d = nextStep(state, outcome(r.o), r.f, r.rules ?? follow, 'ns/p/c');
       assert.deepEqual(d.step, r.step);
       assert.equal(d.state.attempt, r.attempt ?? state.attempt);
-      assert.equal(d.report, r.report);
+      assert.deepEqual(d.report, r.report);
     });
   }
 });
