@@ -1,7 +1,9 @@
 // stern's per-line filters (§3.9): --exclude then --include on the content only, and the highlight of
-// --include/--highlight matches in the rendered line.
+// --include/--highlight matches in the rendered line; both as wrappers around whichever output formats.
 import { compileUserRegex } from '../config/user-regex.ts';
+import type { LogLine } from '../core/model.ts';
 import { sgrWrap } from './colors.ts';
+import type { Formatter } from './format.ts';
 
 /** Anything with a `test`: a compiled user regex, or a RegExp without the `g`/`y` flags (they keep state). */
 export interface LineMatcher {
@@ -46,4 +48,36 @@ export function compileHighlighter(
   const re = compileUserRegex(sorted.join('|'), 'for highlight filter');
   const wrap = (m: string): string => sgrWrap(HIGHLIGHT, m);
   return (rendered) => re.replaceAll(rendered, wrap);
+}
+
+/**
+ * `f` with --include/--exclude applied first: a line whose content is not kept is not formatted. A batch
+ * path of `f` stays one, over the kept lines.
+ */
+export function withLineFilter(f: Formatter, keep: ((content: string) => boolean) | undefined): Formatter {
+  if (keep === undefined) return f;
+  const kept = (l: LogLine) => keep(l.content.toString('utf8'));
+  const batch = f.lines;
+  return {
+    ...(batch ? { lines: (ls: readonly LogLine[]) => batch.call(f, ls.filter(kept)) } : {}),
+    line: (l) => (kept(l) ? f.line(l) : undefined),
+    attach: (t) => f.attach(t),
+    detach: (t) => f.detach(t),
+  };
+}
+
+/** `f` with the highlighter applied to each line it renders (line by line: no batch path). */
+export function withHighlight(
+  f: Formatter,
+  highlight: ((rendered: string) => string) | undefined,
+): Formatter {
+  if (highlight === undefined) return f;
+  return {
+    line(l) {
+      const b = f.line(l);
+      return b === undefined ? undefined : Buffer.from(highlight(b.toString('utf8')));
+    },
+    attach: (t) => f.attach(t),
+    detach: (t) => f.detach(t),
+  };
 }
