@@ -16,7 +16,7 @@ import { watchPods } from './kube/pod-watcher.ts';
 import { createKubeApi } from './kube/transport.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
 import { type ExitSeen, humanMs, nothingMatchedLine, type Search, summaryLine } from './outcome.ts';
-import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
+import { buildPalette, type ColorLevel, colorLevel, paletteSgr, useColor } from './output/colors.ts';
 import {
   type DefaultFormatOptions,
   defaultFormatter,
@@ -85,11 +85,12 @@ async function templateText(cfg: Config): Promise<string | undefined> {
 async function formatterFor(
   cfg: Config,
   deps: Deps,
-  color: boolean,
+  level: ColorLevel,
   report: (l: string) => void,
   onLineFailed: () => void,
   context?: string,
 ): Promise<GuardedFormatter> {
+  const color = level > 0;
   const template = await templateText(cfg);
   const showNamespace = cfg.allNamespaces || cfg.namespaces.length > 1;
   const sanitize = deps.stdout.isTTY === true || cfg.sanitize;
@@ -99,6 +100,7 @@ async function formatterFor(
       cfg,
       template,
       color,
+      level,
       showNamespace,
       localZone: () => localZoneFrom(deps.env),
       stdin: cfg.stdin,
@@ -114,6 +116,7 @@ async function formatterFor(
   const what = template !== undefined ? 'the template' : `--output ${cfg.output}`;
   const fallback = defaultFormatter({
     color,
+    level,
     showNamespace,
     ...(sanitize ? { safeName: (name: string) => sanitizeText(name, false) } : {}),
   });
@@ -126,7 +129,8 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
   if (deps.signal.aborted) onSignal();
   deps.signal.addEventListener('abort', onSignal, { once: true });
   try {
-    const color = useColor(cfg.color, deps.stdout.isTTY === true, deps.env);
+    const level = colorLevel(cfg.color, deps.stdout.isTTY === true, deps.env);
+    const color = level > 0;
     // Diagnostics quote the cluster (Status messages, names): sanitised when stderr itself is a terminal.
     const errFilter = textSanitizerFor({
       isTTY: deps.stderr.isTTY === true,
@@ -143,7 +147,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     });
     const report = (line: string) => void writer.err(`${line}\n`);
     let lineFailures = 0;
-    const formatter = await formatterFor(cfg, deps, color, report, () => lineFailures++);
+    const formatter = await formatterFor(cfg, deps, level, report, () => lineFailures++);
     const sanitize = sanitizerFor({
       stdoutIsTTY: deps.stdout.isTTY === true,
       sanitizeFlag: cfg.sanitize,
@@ -152,6 +156,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     // Notices about containers (waiting, terminated) look like the attach lines.
     const noticeStyle: DefaultFormatOptions = {
       color,
+      level,
       showNamespace: cfg.allNamespaces || cfg.namespaces.length > 1,
       palette: buildPalette(cfg.podColors, cfg.containerColors),
       diffContainer: cfg.diffContainer,
@@ -180,7 +185,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
     } else if (cfg.contexts.length > 1) {
       const parts = { root, writer, report, formatter, sanitize, notice, printEvent };
       const each = await runClusters(cfg, deps, parts, (context) =>
-        formatterFor(cfg, deps, color, report, () => lineFailures++, context),
+        formatterFor(cfg, deps, level, report, () => lineFailures++, context),
       );
       code = each.code;
       if (each.formatFailures > 0 && code === EXIT.ok) code = EXIT.formatFailed;
