@@ -4,6 +4,7 @@
 // (start-up included, so it is a floor), and kstern's CPU time (user + system) per line read.
 // --before <path to an older build's bin/kstern.js>: each variant runs with that build too, in the same
 // rounds, and the table gets its columns (on a shared machine the ratio means more than the times).
+// --only <text>: only the variants whose name contains it.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '200000' },
     node: { type: 'string', default: process.execPath },
     before: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
@@ -36,7 +38,7 @@ for (let i = 0; i < LINES; i += 1000)
     ),
   );
 
-const variants: { name: string; args: string[] }[] = [
+const allVariants: { name: string; args: string[] }[] = [
   { name: 'default (`<pod> <container> ` prefix)', args: [] },
   { name: '`-o raw`', args: ['-o', 'raw'] },
   { name: '`-o json`', args: ['-o', 'json'] },
@@ -53,6 +55,8 @@ const variants: { name: string; args: string[] }[] = [
     args: ['--template', '{{color .PodColor .PodName}} {{.Message}}', '--color', 'always'],
   },
 ];
+
+const variants = allVariants.filter((v) => values.only === undefined || v.name.includes(values.only));
 
 /** Wall and CPU milliseconds of one run (CPU from the child's resource usage). */
 function once(bin: string, args: string[]): Promise<{ ms: number; cpuMs: number; lines: number }> {

@@ -7,7 +7,7 @@ import type { Config } from './config/config.ts';
 import { localZoneFrom } from './config/local-zone.ts';
 import type { Deps } from './deps.ts';
 import { KubeError } from './kube/api.ts';
-import { buildPalette, paletteSgr, useColor } from './output/colors.ts';
+import { buildPalette, type ColorLevel, colorLevel, paletteSgr } from './output/colors.ts';
 import {
   type DefaultFormatOptions,
   defaultFormatter,
@@ -41,11 +41,12 @@ async function templateText(cfg: Config): Promise<string | undefined> {
 async function formatterFor(
   cfg: Config,
   deps: Deps,
-  color: boolean,
+  level: ColorLevel,
   report: Report,
   onLineFailed: () => void,
   context?: string,
 ): Promise<GuardedFormatter> {
+  const color = level > 0;
   const template = await templateText(cfg);
   const showNamespace = cfg.allNamespaces || cfg.namespaces.length > 1;
   const sanitize = deps.stdout.isTTY === true || cfg.sanitize;
@@ -55,6 +56,7 @@ async function formatterFor(
       cfg,
       template,
       color,
+      level,
       showNamespace,
       localZone: () => localZoneFrom(deps.env),
       stdin: cfg.stdin,
@@ -70,6 +72,7 @@ async function formatterFor(
   const what = template !== undefined ? 'the template' : `--output ${cfg.output}`;
   const fallback = defaultFormatter({
     color,
+    level,
     showNamespace,
     ...(sanitize ? { safeName: (name: string) => sanitizeText(name, false) } : {}),
   });
@@ -90,7 +93,8 @@ export interface Pipeline extends RunParts {
 }
 
 export async function createPipeline(cfg: Config, deps: Deps, root: AbortController): Promise<Pipeline> {
-  const color = useColor(cfg.color, deps.stdout.isTTY === true, deps.env);
+  const level = colorLevel(cfg.color, deps.stdout.isTTY === true, deps.env);
+  const color = level > 0;
   const palette = buildPalette(cfg.podColors, cfg.containerColors);
   // Diagnostics quote the cluster (Status messages, names): sanitised when stderr itself is a terminal.
   const errFilter = textSanitizerFor({
@@ -113,7 +117,7 @@ export async function createPipeline(cfg: Config, deps: Deps, root: AbortControl
     // With several --context, a template failure names its context like every other message.
     const said: Report =
       context === undefined ? report : (text, severity) => report(`context "${context}": ${text}`, severity);
-    const f = await formatterFor(cfg, deps, color, said, () => lineFailures++, context);
+    const f = await formatterFor(cfg, deps, level, said, () => lineFailures++, context);
     formatters.push(f);
     return f;
   };
@@ -126,6 +130,7 @@ export async function createPipeline(cfg: Config, deps: Deps, root: AbortControl
   // Notices about containers (waiting, terminated) look like the attach lines.
   const noticeStyle: DefaultFormatOptions = {
     color,
+    level,
     showNamespace: cfg.allNamespaces || cfg.namespaces.length > 1,
     palette,
     diffContainer: cfg.diffContainer,

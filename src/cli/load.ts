@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Command } from '../config/config.ts';
 import { loadConfigFile, type ValueShape } from '../config/config-file.ts';
 import type { Deps } from '../deps.ts';
-import { colorLevel, downsampleSgr } from '../output/colors.ts';
 import { UserError } from '../util/errors.ts';
 import type { Report } from '../util/messages.ts';
 import { OPTIONS } from './options.ts';
@@ -66,10 +65,10 @@ export async function loadCommand(
       continue;
     for (const v of Array.isArray(value) ? value : [value]) extra.push(`--${name}=${v}`);
   }
-  if (extra.length === 0) return forTerminal(commandOf(first), deps);
+  if (extra.length === 0) return commandOf(first);
   try {
     const merged = parseRaw([...extra, ...argv], version, progName);
-    return 'kind' in merged ? merged : forTerminal(commandOf(merged), deps);
+    return 'kind' in merged ? merged : commandOf(merged);
   } catch (e) {
     throw inConfigFile(e, filePath, [...values.keys()]);
   }
@@ -81,19 +80,4 @@ function inConfigFile(e: unknown, path: string, keys: string[]): unknown {
   const key = keys.find((k) => e.message.includes(`--${k}`) || e.message.startsWith(`${k} `));
   if (key === undefined) return e;
   return new UserError(`${e.message} (from the config file "${path}", key "${key}")`, e.exitCode);
-}
-
-/**
- * --pod-colors / --container-colors as stdout's terminal shows them: truecolor and 256-colour codes
- * downsampled to its colour level (stern's 16-colour codes are unchanged).
- */
-function forTerminal(cmd: Command, deps: Deps): Command {
-  if (cmd.kind !== 'run') return cmd;
-  const c = cmd.config;
-  const level = colorLevel(c.color, deps.stdout.isTTY === true, deps.env);
-  const down = (colors: readonly string[]) => colors.map((p) => downsampleSgr(p, level));
-  return {
-    kind: 'run',
-    config: { ...c, podColors: down(c.podColors), containerColors: down(c.containerColors) },
-  };
 }

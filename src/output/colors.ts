@@ -1,11 +1,12 @@
-// Colours as stern picks and writes them: FNV-1 of the pod name into a palette of (pod, container) SGR
-// pairs, wrapped the way fatih/color v1.19 does. Colours are SGR parameter strings such as '96' or '31;1'.
-// What the terminal can show (its colour level) and user colours given as names or hex go through chalk
-// (`new Chalk({ level })`, never its default instance, which reads argv and the environment itself).
-import { sgrResets, sgrWrap } from '@kstern/gotemplate';
+// Colours as stern picks them: FNV-1 of the pod name into a palette of (pod, container) colours, each an
+// SGR parameter string such as '96' or '31;1' (stern's form, also what templates see as .PodColor).
+// chalk writes them (paint.ts) at the colour level decided here from the terminal and --color; user
+// colours given as names or hex are turned into SGR parameters by chalk too (`new Chalk({ level })`,
+// never its default instance, which reads argv and the environment itself).
 import { Chalk, type ForegroundColorName, foregroundColorNames } from 'chalk';
+import { type ColorLevel, checkSgr, paintSgr } from './paint.ts';
 
-export { sgrResets, sgrWrap };
+export type { ColorLevel };
 
 export type Palette = readonly (readonly [pod: string, container: string])[];
 
@@ -29,10 +30,15 @@ export function fnv1_32(s: string): number {
   return h;
 }
 
-/** The SGR parameter strings kstern writes for a palette: each colour and its reset (for the sanitiser). */
+/**
+ * The SGR sequences (their parameters) chalk writes for a palette's colours, opening and closing: what
+ * the sanitiser lets through as kstern's own whatever they hold (inverse, say). Painted at truecolor; at
+ * a lower level the colours differ, but they are colours, which the sanitiser lets through anyway.
+ */
 export function paletteSgr(palette: Palette): Set<string> {
   const own = new Set<string>();
-  for (const pair of palette) for (const p of pair) own.add(p).add(sgrResets(p));
+  for (const pair of palette)
+    for (const p of pair) for (const m of paintSgr(p, 3)('x').matchAll(/\x1b\[([\d;]*)m/g)) own.add(m[1]!);
   return own;
 }
 
@@ -47,9 +53,6 @@ export function colorsFor(
   const containerPair = diffContainer ? palette[fnv1_32(container) % palette.length]! : pair;
   return { pod: pair[0], container: containerPair[1] };
 }
-
-/** How many colours to write: 0 none, 1 the 16 ANSI colours, 2 the 256-colour palette, 3 truecolor. */
-export type ColorLevel = 0 | 1 | 2 | 3;
 
 /**
  * FORCE_COLOR as Node reads it: '' or 'true' → 1, 'false' → 0, a number → that level (above 3 is 3),
@@ -111,11 +114,11 @@ const SGR_PARAM = /^\d+$/;
 
 /**
  * `--pod-colors` / `--container-colors`: a comma list of colours, each an SGR sequence as stern takes it
- * (`;`-separated integers 0–255, spaces around parts ignored), a chalk colour name (`red`, `cyanBright`,
- * `gray`; any case) or a hex colour (`#ff6188`, `#f68`). Returns SGR sequences: stern's normalised
- * (' 4 ; 91 ' → '4;91'), names as chalk writes them (red → '31'), hex as truecolor ('38;2;255;97;136';
- * downsampleSgr brings it to the terminal's level when the command is loaded). An empty string is an
- * empty list.
+ * (`;`-separated integers 0–255, spaces around parts ignored, each one chalk can write: see checkSgr), a
+ * chalk colour name (`red`, `cyanBright`, `gray`; any case) or a hex colour (`#ff6188`, `#f68`). Returns
+ * SGR sequences: stern's normalised (' 4 ; 91 ' → '4;91'), names as chalk writes them (red → '31'), hex
+ * as truecolor ('38;2;255;97;136'; chalk brings it to the terminal's level when it paints). An empty
+ * string is an empty list.
  */
 export function parseColorList(s: string): string[] {
   if (s.trim() === '') return [];
@@ -140,7 +143,7 @@ function colorSpec(item: string): string | undefined {
 }
 
 function sgrSequence(item: string): string {
-  return item
+  const params = item
     .split(';')
     .map((raw) => {
       const part = raw.trim();
@@ -154,6 +157,12 @@ function sgrSequence(item: string): string {
       return String(n);
     })
     .join(';');
+  try {
+    checkSgr(params);
+  } catch (e) {
+    throw new Error(`invalid color "${item.trim()}": ${(e as Error).message}`);
+  }
+  return params;
 }
 
 /** stern's parseColors: pair the lists; container colours default to the pod colours; none at all → default. */
@@ -170,64 +179,4 @@ export function buildPalette(
     throw new Error('pod-colors and container-colors must have the same length');
   }
   return podColors.map((p, i) => [p, containerColors[i]!]);
-}
-
-/** The RGB of a 256-colour palette index: the 16 ANSI colours (xterm's), the 6×6×6 cube, the greys. */
-function ansi256ToRgb(n: number): [number, number, number] {
-  if (n < 16) {
-    const base: [number, number, number][] = [
-      [0, 0, 0],
-      [205, 0, 0],
-      [0, 205, 0],
-      [205, 205, 0],
-      [0, 0, 238],
-      [205, 0, 205],
-      [0, 205, 205],
-      [229, 229, 229],
-      [127, 127, 127],
-      [255, 0, 0],
-      [0, 255, 0],
-      [255, 255, 0],
-      [92, 92, 255],
-      [255, 0, 255],
-      [0, 255, 255],
-      [255, 255, 255],
-    ];
-    return base[n]!;
-  }
-  if (n >= 232) {
-    const g = 8 + (n - 232) * 10;
-    return [g, g, g];
-  }
-  const steps = [0, 95, 135, 175, 215, 255];
-  const i = n - 16;
-  return [steps[Math.floor(i / 36)]!, steps[Math.floor(i / 6) % 6]!, steps[i % 6]!];
-}
-
-/**
- * An SGR sequence as a terminal of `level` shows it: truecolor (`38;2;r;g;b`, `48;2;r;g;b`) becomes
- * the nearest 256-colour code at level 2 and the nearest of the 16 ANSI colours at level 1, as chalk
- * converts; 256-colour codes (`38;5;n`) become one of the 16 at level 1. Everything else (stern's
- * 16-colour codes, bold, underline) is unchanged, as is anything at level 3 (and 0, which writes none).
- */
-export function downsampleSgr(params: string, level: ColorLevel): string {
-  if (level === 0 || level === 3) return params;
-  const chalk = new Chalk({ level });
-  const p = params.split(';');
-  const out: string[] = [];
-  for (let i = 0; i < p.length; i++) {
-    const bg = p[i] === '48';
-    if ((p[i] === '38' || bg) && p[i + 1] === '2' && i + 4 < p.length) {
-      const [r, g, b] = [Number(p[i + 2]), Number(p[i + 3]), Number(p[i + 4])];
-      out.push(openParams((bg ? chalk.bgRgb(r, g, b) : chalk.rgb(r, g, b))('x')));
-      i += 4;
-    } else if ((p[i] === '38' || bg) && p[i + 1] === '5' && i + 2 < p.length && level === 1) {
-      const [r, g, b] = ansi256ToRgb(Number(p[i + 2]));
-      out.push(openParams((bg ? chalk.bgRgb(r, g, b) : chalk.rgb(r, g, b))('x')));
-      i += 2;
-    } else {
-      out.push(p[i]!);
-    }
-  }
-  return out.join(';');
 }

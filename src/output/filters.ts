@@ -2,8 +2,8 @@
 // --include/--highlight matches in the rendered line; both as wrappers around whichever output formats.
 import { compileUserRegex } from '../config/user-regex.ts';
 import type { LogLine } from '../core/model.ts';
-import { sgrWrap } from './colors.ts';
 import type { Formatter } from './format.ts';
+import { type ColorLevel, painter } from './paint.ts';
 
 /** Anything with a `test`: a compiled user regex, or a RegExp without the `g`/`y` flags (they keep state). */
 export interface LineMatcher {
@@ -29,25 +29,27 @@ export function compileLineFilter(o: {
   };
 }
 
+/** stern's highlight colour: FgRed + Bold. */
 const HIGHLIGHT = '31;1';
 
 /**
  * stern's highlighter: one alternation of the --include and --highlight patterns, longest pattern
- * (by UTF-8 length) first so a longer match wins, each match wrapped in FgRed+Bold
- * (`\x1b[31;1m…\x1b[0;22m`). stern wraps the alternation in a capture group, `(a|b)`; matching `a|b`
- * finds the same matches (an inline `(?i)` still reaches to the end of it). `undefined` when colour is
- * off or there are no patterns. Patterns are expected to have been compiled (validated) one by one.
+ * (by UTF-8 length) first so a longer match wins, each match painted red and bold
+ * (`\x1b[31m\x1b[1m…\x1b[22m\x1b[39m`). stern wraps the alternation in a capture group, `(a|b)`; matching
+ * `a|b` finds the same matches (an inline `(?i)` still reaches to the end of it). `undefined` when colour
+ * is off (level 0) or there are no patterns. Patterns are expected to have been compiled (validated) one
+ * by one.
  */
 export function compileHighlighter(
   patterns: readonly string[],
-  color: boolean,
+  level: ColorLevel,
 ): ((rendered: string) => string) | undefined {
-  if (!color || patterns.length === 0) return undefined;
+  if (level === 0 || patterns.length === 0) return undefined;
   // Go's len() is the UTF-8 length. stern's sort.Slice is not stable; this one is (equal lengths keep order).
   const sorted = [...patterns].sort((a, b) => Buffer.byteLength(b) - Buffer.byteLength(a));
   const re = compileUserRegex(sorted.join('|'), 'for highlight filter');
-  const wrap = (m: string): string => sgrWrap(HIGHLIGHT, m);
-  return (rendered) => re.replaceAll(rendered, wrap);
+  const paint = painter(level)(HIGHLIGHT);
+  return (rendered) => re.replaceAll(rendered, paint);
 }
 
 /**

@@ -3,7 +3,8 @@
 // on); a batch of lines is copied into one Buffer (`lines`), content bytes untouched.
 
 import type { EventLine, LogLine, Target } from '../core/model.ts';
-import { colorsFor, DEFAULT_PALETTE, type Palette, sgrWrap } from './colors.ts';
+import { colorsFor, DEFAULT_PALETTE, type Palette } from './colors.ts';
+import { type ColorLevel, type Paint, painter } from './paint.ts';
 
 export interface Formatter {
   /** The bytes to write for one log line, newline included; undefined to drop the line (filtered out). */
@@ -21,6 +22,8 @@ export interface Formatter {
 
 export interface DefaultFormatOptions {
   color: boolean;
+  /** With `color`: the colour level chalk writes at (0 none, 1 the 16 colours, 2 256, 3 truecolor, the default). */
+  level?: ColorLevel;
   /** With -A or more than one namespace. */
   showNamespace: boolean;
   palette?: Palette;
@@ -33,12 +36,35 @@ export interface DefaultFormatOptions {
 
 const NEWLINE = Buffer.from('\n');
 const SPACE = Buffer.from(' ');
-const PLUS = '+';
-const MINUS = '-';
-const PLUS_COLORED = sgrWrap('92;1', PLUS);
-const MINUS_COLORED = sgrWrap('91;1', MINUS);
-const BANG = '!';
-const BANG_COLORED = sgrWrap('93;1', BANG);
+/** stern's marks: `+` in bold HiGreen, `-` in bold HiRed, and kstern's `!` in bold HiYellow. */
+const PLUS = '92;1';
+const MINUS = '91;1';
+const BANG = '93;1';
+
+/** Paints by SGR parameters as the options say: undefined when colour is off. */
+function paintOf(o: DefaultFormatOptions): ((params: string) => Paint) | undefined {
+  return o.color ? painter(o.level ?? 3) : undefined;
+}
+
+/** `[<ns> ]<pod>` and `<container>`, made safe and painted in the target's colours. */
+function names(
+  o: DefaultFormatOptions,
+  paint: ((params: string) => Paint) | undefined,
+  c: { namespace: string; pod: string; container: string },
+  diff: boolean,
+): { head: string; container: string } {
+  const safe = o.safeName ?? ((s: string) => s);
+  let ns = safe(c.namespace);
+  let pod = safe(c.pod);
+  let container = safe(c.container);
+  if (paint) {
+    const k = colorsFor(c.pod, c.container, o.palette ?? DEFAULT_PALETTE, diff);
+    ns = paint(k.pod)(ns);
+    pod = paint(k.pod)(pod);
+    container = paint(k.container)(container);
+  }
+  return { head: o.showNamespace ? `${ns} ${pod}` : pod, container };
+}
 
 interface Rendered {
   /** `[<ns> ]<pod> <container> ` as bytes. */
@@ -53,25 +79,17 @@ export interface DefaultFormatter extends Formatter {
 }
 
 export function defaultFormatter(o: DefaultFormatOptions): DefaultFormatter {
-  const palette = o.palette ?? DEFAULT_PALETTE;
   const diff = o.diffContainer ?? false;
   const formatTimestamp = o.formatTimestamp;
   const cache = new WeakMap<Target, Rendered>();
+  const paint = paintOf(o);
+  const plus = paint ? paint(PLUS)('+') : '+';
+  const minus = paint ? paint(MINUS)('-') : '-';
 
   function render(t: Target): Rendered {
     let r = cache.get(t);
     if (r) return r;
-    const safe = o.safeName ?? ((s: string) => s);
-    let ns = safe(t.namespace);
-    let pod = safe(t.pod);
-    let container = safe(t.container);
-    if (o.color) {
-      const c = colorsFor(t.pod, t.container, palette, diff);
-      ns = sgrWrap(c.pod, ns);
-      pod = sgrWrap(c.pod, pod);
-      container = sgrWrap(c.container, container);
-    }
-    const head = o.showNamespace ? `${ns} ${pod}` : pod;
+    const { head, container } = names(o, paint, t, diff);
     r = { prefix: Buffer.from(`${head} ${container} `), label: `${head} › ${container}` };
     cache.set(t, r);
     return r;
@@ -90,10 +108,10 @@ export function defaultFormatter(o: DefaultFormatOptions): DefaultFormatter {
       return Buffer.concat([prefix, l.content, NEWLINE], prefix.length + l.content.length + 1);
     },
     attach(t) {
-      return `${o.color ? PLUS_COLORED : PLUS} ${render(t).label}\n`;
+      return `${plus} ${render(t).label}\n`;
     },
     detach(t) {
-      return `${o.color ? MINUS_COLORED : MINUS} ${render(t).label}\n`;
+      return `${minus} ${render(t).label}\n`;
     },
   };
 }
@@ -107,18 +125,9 @@ export function noticeLine(
   c: { namespace: string; pod: string; container: string },
   text: string,
 ): string {
-  const safe = o.safeName ?? ((s: string) => s);
-  let ns = safe(c.namespace);
-  let pod = safe(c.pod);
-  let container = safe(c.container);
-  if (o.color) {
-    const k = colorsFor(c.pod, c.container, o.palette ?? DEFAULT_PALETTE, o.diffContainer ?? false);
-    ns = sgrWrap(k.pod, ns);
-    pod = sgrWrap(k.pod, pod);
-    container = sgrWrap(k.container, container);
-  }
-  const head = o.showNamespace ? `${ns} ${pod}` : pod;
-  return `${o.color ? BANG_COLORED : BANG} ${head} › ${container} ${text}\n`;
+  const paint = paintOf(o);
+  const { head, container } = names(o, paint, c, o.diffContainer ?? false);
+  return `${paint ? paint(BANG)('!') : '!'} ${head} › ${container} ${text}\n`;
 }
 
 export type { EventLine };
@@ -130,15 +139,8 @@ export type { EventLine };
 export function eventText(o: DefaultFormatOptions, e: EventLine, raw: boolean): string {
   const body = `[event] ${e.type} ${e.reason}: ${e.message}\n`;
   if (raw) return body;
-  const safe = o.safeName ?? ((s: string) => s);
-  let ns = safe(e.namespace);
-  let pod = safe(e.pod);
-  if (o.color) {
-    const k = colorsFor(e.pod, '', o.palette ?? DEFAULT_PALETTE, false);
-    ns = sgrWrap(k.pod, ns);
-    pod = sgrWrap(k.pod, pod);
-  }
-  return `${o.showNamespace ? `${ns} ${pod}` : pod} ${body}`;
+  const { head } = names(o, paintOf(o), { namespace: e.namespace, pod: e.pod, container: '' }, false);
+  return `${head} ${body}`;
 }
 
 /**

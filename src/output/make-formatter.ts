@@ -12,6 +12,7 @@ import { jsonOutput } from './formats/json.ts';
 import { rawOutput } from './formats/raw.ts';
 import type { FormatTimestamp } from './formats/stamp.ts';
 import { templateOutput } from './formats/template.ts';
+import { type ColorLevel, painter } from './paint.ts';
 import { sanitizeText } from './sanitize.ts';
 import { timestampFormatter } from './timefmt.ts';
 
@@ -33,6 +34,8 @@ export interface FormatterOptions {
   /** The --template / --template-file text. */
   template: string | undefined;
   color: boolean;
+  /** With `color`: the colour level chalk writes at (0 none, 1 the 16 colours, 2 256, 3 truecolor, the default). */
+  level?: ColorLevel;
   showNamespace: boolean;
   /**
    * The zone `--timezone Local` means; a function is called only when a timestamp or a template needs it
@@ -68,6 +71,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const base = defaultOutput(
     {
       color: o.color,
+      ...(o.level === undefined ? {} : { level: o.level }),
       showNamespace: o.showNamespace,
       palette,
       diffContainer: cfg.diffContainer,
@@ -78,10 +82,15 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const keep = compileLineFilter({ include: [...cfg.include], exclude: [...cfg.exclude] });
   const json = o.template === undefined && cfg.output !== 'default' && cfg.output !== 'raw';
   // Highlighting puts escape bytes in the text: never inside JSON.
-  const highlight = json ? undefined : compileHighlighter([...cfg.highlight], o.color);
+  const highlight = json ? undefined : compileHighlighter([...cfg.highlight], levelOf(o));
   const output = pickOutput(o, { base, palette, formatTs, localZone });
   const f = withLineFilter(withHighlight(output, highlight), keep);
   return o.context === undefined ? f : withContext(f, o, o.context);
+}
+
+/** The level colours are written at: 0 when colour is off. */
+function levelOf(o: FormatterOptions): ColorLevel {
+  return o.color ? (o.level ?? 3) : 0;
 }
 
 /** What every output is built from, computed once per formatter. */
@@ -125,6 +134,7 @@ function templateFor(o: FormatterOptions, template: string, p: OutputParts): For
   return templateOutput({
     template,
     color,
+    paint: painter(levelOf(o)),
     localZone: p.localZone(),
     palette: p.palette,
     diffContainer: o.cfg.diffContainer,

@@ -19,8 +19,10 @@
 //       (38:5:n, 38:2:r:g:b, 38:2:<colour space>:r:g:b);
 //     any other parameter (5/6 blink, 7 reverse, 8 conceal, 9 crossed-out, fonts, …) or any other ESC
 //     sequence is escaped whole. `ownSgr` adds sequences kstern itself writes (a --pod-colors list may
-//     hold any attribute); they pass too. When a line lets SGR through and does not end in the default
-//     state (a reset after the last colour), `ESC[0m` is appended, so no colour leaks into the next line.
+//     hold inverse, strikethrough, …); they pass too. When a line lets SGR through and does not end in
+//     the default state (each colour and attribute it turned on turned off again, by a reset, 0, or by
+//     its own, as chalk closes them: 39, 49, 22, 23, 24, …), `ESC[0m` is appended, so no colour leaks
+//     into the next line.
 // Piped or redirected output is byte-exact unless --sanitize is given.
 // Cost: one scan of the line; a line without any byte to look at (ASCII text, TAB, valid UTF-8 other
 // than the code points above) is returned as is (same Buffer).
@@ -111,20 +113,6 @@ function nextSpecial(buf: Buffer, i: number, n: number): number {
   return n;
 }
 
-/** Whether an SGR parameter sets a colour or one of bold, dim, italic, underline (not 0, 38, 48). */
-function isColorParam(p: number): boolean {
-  return (
-    (p >= 1 && p <= 4) ||
-    (p >= 22 && p <= 24) ||
-    (p >= 30 && p <= 37) ||
-    p === 39 ||
-    (p >= 40 && p <= 47) ||
-    p === 49 ||
-    (p >= 90 && p <= 97) ||
-    (p >= 100 && p <= 107)
-  );
-}
-
 function byteValue(s: string | undefined): boolean {
   return s !== undefined && s !== '' && Number(s) <= 255;
 }
@@ -139,22 +127,77 @@ function isColonColor(p: string): boolean {
   return sub.length === 6 && (sub[2] === '' || byteValue(sub[2])) && sub.slice(3).every(byteValue);
 }
 
-/** What an SGR sequence leaves: colour 'set', the default state ('reset'), or the state as it was. */
-type SgrEffect = 'set' | 'reset' | 'keep';
+/**
+ * What SGR has set, as bits (0: the default state): the colour, the background, and each attribute as
+ * its own reset turns it off (22 both bold and dim). OTHER stands for what only a reset (0) undoes.
+ */
+const FG = 1 << 0;
+const BG = 1 << 1;
+const INTENSITY = 1 << 2;
+const ITALIC = 1 << 3;
+const UNDERLINE = 1 << 4;
+const BLINK = 1 << 5;
+const INVERSE = 1 << 6;
+const HIDDEN = 1 << 7;
+const STRIKE = 1 << 8;
+const OVERLINE = 1 << 9;
+const OTHER = 1 << 10;
+
+/** The attribute each parameter turns on, and the one each reset turns off: 1-4 and 22-24 from anyone. */
+const SETS = new Map([
+  [1, INTENSITY],
+  [2, INTENSITY],
+  [3, ITALIC],
+  [4, UNDERLINE],
+]);
+const CLEARS = new Map([
+  [22, INTENSITY],
+  [23, ITALIC],
+  [24, UNDERLINE],
+  [39, FG],
+  [49, BG],
+]);
+/** Only in kstern's own colours (a palette may hold any attribute: chalk writes each with its reset). */
+const OWN_SETS = new Map([
+  [5, BLINK],
+  [6, BLINK],
+  [7, INVERSE],
+  [8, HIDDEN],
+  [9, STRIKE],
+  [53, OVERLINE],
+]);
+const OWN_CLEARS = new Map([
+  [25, BLINK],
+  [27, INVERSE],
+  [28, HIDDEN],
+  [29, STRIKE],
+  [55, OVERLINE],
+]);
+
+/** The colour a parameter sets (FG, BG), or 0 when it is not a 16-colour code. */
+function colorOf(p: number): number {
+  if ((p >= 30 && p <= 37) || (p >= 90 && p <= 97)) return FG;
+  if ((p >= 40 && p <= 47) || (p >= 100 && p <= 107)) return BG;
+  return 0;
+}
 
 /**
- * The effect of the SGR sequence with these parameters (digits, ';' and ':'), or undefined when one of
- * them is not allowed. A sequence in `ownSgr` is allowed whatever it holds.
+ * The state after the SGR sequence with these parameters (digits, ';' and ':'), from `state`, or
+ * undefined when one of them is not allowed. A sequence in `ownSgr` is allowed whatever it holds.
  */
-function sgrEffect(params: string, ownSgr: ReadonlySet<string> | undefined): SgrEffect | undefined {
+function sgrState(
+  params: string,
+  ownSgr: ReadonlySet<string> | undefined,
+  state: number,
+): number | undefined {
   const own = ownSgr?.has(params) === true;
   const ps = params.split(';');
-  let effect: SgrEffect = 'keep';
   for (let k = 0; k < ps.length; k++) {
     const p = ps[k]!;
     if (p.includes(':')) {
-      if (!isColonColor(p)) return own ? 'set' : undefined;
-      effect = 'set';
+      if (isColonColor(p)) state |= p.startsWith('4') ? BG : FG;
+      else if (own) state |= OTHER;
+      else return undefined;
       continue;
     }
     const v = p === '' ? 0 : Number(p);
@@ -162,34 +205,43 @@ function sgrEffect(params: string, ownSgr: ReadonlySet<string> | undefined): Sgr
       // 38;5;n or 38;2;r;g;b: the values that follow belong to this parameter.
       const count = ps[k + 1] === '5' ? 1 : ps[k + 1] === '2' ? 3 : 0;
       const values = ps.slice(k + 2, k + 2 + count);
-      if (count === 0 || values.length !== count || !values.every(byteValue)) return own ? 'set' : undefined;
+      if (count === 0 || values.length !== count || !values.every(byteValue)) {
+        if (!own) return undefined;
+        state |= OTHER;
+        continue;
+      }
       k += 1 + count;
-      effect = 'set';
-    } else if (v === 0) effect = 'reset';
-    else if (v === 22 || v === 23 || v === 24 || v === 39 || v === 49) {
-      // turns one attribute off: the state is otherwise what it was
-    } else if (own && v >= 25 && v <= 29) {
-      // fatih/color's other resets, in kstern's own colours
-    } else if (isColorParam(v) || own) effect = 'set';
-    else return undefined;
+      state |= v === 38 ? FG : BG;
+    } else if (v === 0) state = 0;
+    else if (SETS.has(v)) state |= SETS.get(v)!;
+    else if (CLEARS.has(v)) state &= ~CLEARS.get(v)!;
+    else if (colorOf(v) !== 0) state |= colorOf(v);
+    else if (!own) return undefined;
+    else if (OWN_SETS.has(v)) state |= OWN_SETS.get(v)!;
+    else if (OWN_CLEARS.has(v)) state &= ~OWN_CLEARS.get(v)!;
+    else state |= OTHER;
   }
-  return effect;
+  return state;
 }
 
-/** The length and effect of an allowed SGR sequence (`ESC [ <params> m`) starting at `i`, or undefined. */
+/**
+ * The length of an allowed SGR sequence (`ESC [ <params> m`) starting at `i` and the state after it, or
+ * undefined.
+ */
 function allowedSgr(
   buf: Buffer,
   i: number,
   ownSgr: ReadonlySet<string> | undefined,
-): { len: number; effect: SgrEffect } | undefined {
+  state: number,
+): { len: number; state: number } | undefined {
   if (buf[i + 1] !== 0x5b) return undefined; // '['
   const end = Math.min(buf.length, i + MAX_SGR);
   for (let j = i + 2; j < end; j++) {
     const c = buf[j]!;
     if (c === 0x6d) {
       // 'm'
-      const effect = sgrEffect(buf.toString('latin1', i + 2, j), ownSgr);
-      return effect === undefined ? undefined : { len: j - i + 1, effect };
+      const after = sgrState(buf.toString('latin1', i + 2, j), ownSgr, state);
+      return after === undefined ? undefined : { len: j - i + 1, state: after };
     }
     if (!((c >= 0x30 && c <= 0x39) || c === 0x3b || c === 0x3a)) return undefined;
   }
@@ -208,13 +260,13 @@ export function sanitize(line: Buffer, allowSgr: boolean, ownSgr?: ReadonlySet<s
   const parts: (Buffer | string)[] = [];
   let start = 0;
   let changed = false;
-  let dirty = false;
+  let state = 0;
   while (i < n) {
     const b = line[i]!;
     if (b === ESC && allowSgr) {
-      const sgr = allowedSgr(line, i, ownSgr);
+      const sgr = allowedSgr(line, i, ownSgr, state);
       if (sgr !== undefined) {
-        if (sgr.effect !== 'keep') dirty = sgr.effect === 'set';
+        state = sgr.state;
         i = nextSpecial(line, i + sgr.len, n);
         continue;
       }
@@ -239,9 +291,9 @@ export function sanitize(line: Buffer, allowSgr: boolean, ownSgr?: ReadonlySet<s
     changed = true;
     i = nextSpecial(line, i, n);
   }
-  if (!changed && !dirty) return line;
+  if (!changed && state === 0) return line;
   if (start < n) parts.push(line.subarray(start));
-  if (dirty) parts.push(RESET);
+  if (state !== 0) parts.push(RESET);
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
 }
 

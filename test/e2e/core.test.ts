@@ -82,10 +82,10 @@ describe('kstern service (3 pods × 2 containers)', () => {
       const [podSgr, ctrSgr] = DEFAULT_PALETTE[fnv1_32('service-7d9f8b6c4-a1b2c') % 6]!;
       assert.equal(
         k.lines()[0],
-        `\x1b[${podSgr}mservice-7d9f8b6c4-a1b2c\x1b[0m \x1b[${ctrSgr}mserver\x1b[0m server line 1`,
+        `\x1b[${podSgr}mservice-7d9f8b6c4-a1b2c\x1b[39m \x1b[${ctrSgr}mserver\x1b[39m server line 1`,
       );
       await k.waitStderr((s) => s.includes('server'), 'attach line');
-      assert.ok(k.stderr().startsWith('\x1b[92;1m+\x1b[0;22m '), 'green bold +');
+      assert.ok(k.stderr().startsWith('\x1b[92m\x1b[1m+\x1b[22m\x1b[39m '), 'green bold +');
     } finally {
       await stop(k);
     }

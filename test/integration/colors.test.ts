@@ -1,6 +1,6 @@
-// User colours (--pod-colors / --container-colors) as stern's SGR codes, chalk names or hex, written at
-// the colour level of the terminal: truecolor passes with --color always, and is downsampled to the
-// 256-colour palette or the 16 ANSI colours where the terminal shows no more.
+// User colours (--pod-colors / --container-colors) as stern's SGR codes, chalk names or hex, written by
+// chalk at the colour level of the terminal: truecolor passes with --color always, and is downsampled to
+// the 256-colour palette or the 16 ANSI colours where the terminal shows no more.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
@@ -49,8 +49,8 @@ describe('user colours at the terminal colour level', () => {
 
   it('a 16-colour terminal gets the nearest of the 16 ANSI colours', async () => {
     const l = await line(HEX, { tty: true, env: { TERM: 'xterm' } });
-    assert.ok(l.startsWith('\x1b[95mpaint-1\x1b[0m '), JSON.stringify(l));
-    assert.ok(l.includes('\x1b[96mapp\x1b[0m '), JSON.stringify(l));
+    assert.ok(l.startsWith('\x1b[95mpaint-1\x1b[39m '), JSON.stringify(l));
+    assert.ok(l.includes('\x1b[96mapp\x1b[39m '), JSON.stringify(l));
   });
 
   it('FORCE_COLOR=1/2/3 sets the level, piped or not', async () => {
@@ -66,12 +66,12 @@ describe('user colours at the terminal colour level', () => {
       tty: true,
       env: { TERM: 'xterm' },
     });
-    assert.equal(named, '\x1b[31mpaint-1\x1b[0m \x1b[96mapp\x1b[0m hello');
+    assert.equal(named, '\x1b[31mpaint-1\x1b[39m \x1b[96mapp\x1b[39m hello');
     const stern = await line(['--pod-colors', '91;1', '--container-colors', '4;31'], {
       tty: true,
       env: { TERM: 'xterm' },
     });
-    assert.equal(stern, '\x1b[91;1mpaint-1\x1b[0;22m \x1b[4;31mapp\x1b[24;0m hello');
+    assert.equal(stern, '\x1b[91m\x1b[1mpaint-1\x1b[22m\x1b[39m \x1b[4m\x1b[31mapp\x1b[39m\x1b[24m hello');
   });
 
   it('no colour at all when piped, or with NO_COLOR, TERM=dumb or --color never', async () => {

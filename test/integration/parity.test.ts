@@ -191,7 +191,7 @@ describe('line flags', () => {
     ]);
     assert.equal(r.lines.length, 1);
     assert.ok(
-      r.lines[0]!.endsWith(' \x1b[31;1mERROR\x1b[0;22m \x1b[31;1mdb timeout\x1b[0;22m'),
+      r.lines[0]!.endsWith(' \x1b[31m\x1b[1mERROR\x1b[22m\x1b[39m \x1b[31m\x1b[1mdb timeout\x1b[22m\x1b[39m'),
       JSON.stringify(r.lines[0]),
     );
   });
@@ -308,11 +308,11 @@ describe('output formats', () => {
 
   it('--pod-colors, --container-colors and --diff-container', async () => {
     const r = await once([...sel, '--color', 'always', '--pod-colors', '31', '--container-colors', '32']);
-    assert.equal(r.lines[0], '\x1b[31mmulti-1\x1b[0m \x1b[32msidecar\x1b[0m proxy up');
+    assert.equal(r.lines[0], '\x1b[31mmulti-1\x1b[39m \x1b[32msidecar\x1b[39m proxy up');
     const { fnv1_32, DEFAULT_PALETTE } = await import('../../src/output/colors.ts');
     const d = await once([...sel, '--color', 'always', '-d']);
     const ctr = DEFAULT_PALETTE[fnv1_32('sidecar') % 6]![1];
-    assert.ok(d.lines[0]!.includes(`\x1b[${ctr}msidecar\x1b[0m`), JSON.stringify(d.lines[0]));
+    assert.ok(d.lines[0]!.includes(`\x1b[${ctr}msidecar\x1b[39m`), JSON.stringify(d.lines[0]));
     assert.equal((await once([...sel, '--container-colors', '32'])).code, 2, 'container colours alone');
   });
 });

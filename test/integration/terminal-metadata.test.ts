@@ -72,7 +72,7 @@ describe('terminal safety of metadata and diagnostics', () => {
     assert.match(err, /failed to tail/);
     assert.ok(err.includes(`mallory${E_TITLE}\\u202e`), JSON.stringify(err));
     assert.ok(!CONTROL.test(err), JSON.stringify(err));
-    assert.ok(err.includes('\x1b[92;1m+\x1b[0;22m'), 'the coloured + of the attach line');
+    assert.ok(err.includes('\x1b[92m\x1b[1m+\x1b[22m\x1b[39m'), 'the coloured + of the attach line');
   });
 
   it('stderr follows its own isTTY: piped stderr stays byte-exact even when stdout is a terminal', async () => {

@@ -426,21 +426,25 @@ const RFC3339_NANO = '2006-01-02T15:04:05.999999999Z07:00';
 
 // ---- colours ----
 
-function colorWrapper(enabled: boolean): (params: string, text: string) => string {
-  const cache = new Map<string, [string, string]>();
+/** Writes a colour, given as SGR parameters ('96', '31;1'), around a text: one function per colour. */
+export type Painter = (params: string) => (text: string) => string;
+
+/** fatih/color's bytes (fatih.ts), the default; `ESC[m` on both sides when there are no parameters. */
+const fatihPainter: Painter = (params) => {
+  if (params === '') return (text) => `\x1b[m${text}\x1b[m`;
+  const w = sgrWrap(params, '');
+  const cut = w.indexOf('m') + 1;
+  const [open, close] = [w.slice(0, cut), w.slice(cut)];
+  return (text) => open + text + close;
+};
+
+function colorWrapper(enabled: boolean, paint: Painter): (params: string, text: string) => string {
+  if (!enabled) return (_, text) => text;
+  const cache = new Map<string, (text: string) => string>();
   return (params, text) => {
-    if (!enabled) return text;
-    let ps = cache.get(params);
-    if (!ps) {
-      if (params === '') ps = ['\x1b[m', '\x1b[m'];
-      else {
-        const w = sgrWrap(params, '');
-        const cut = w.indexOf('m') + 1;
-        ps = [w.slice(0, cut), w.slice(cut)];
-      }
-      cache.set(params, ps);
-    }
-    return ps[0] + text + ps[1];
+    let p = cache.get(params);
+    if (!p) cache.set(params, (p = paint(params)));
+    return p(text);
   };
 }
 
@@ -456,9 +460,16 @@ const LEVELS: Record<string, string> = {
   critical: '36',
 };
 
-/** stern's functions. `color` selects fatih/color's NoColor; `local` is the zone the run calls Local. */
-export function sternFuncs(color: boolean, local: Location): Map<string, FuncDef> {
-  const wrap = colorWrapper(color);
+/**
+ * stern's functions. `color` selects fatih/color's NoColor; `local` is the zone the run calls Local;
+ * `paint` writes the colours (fatih/color's bytes unless given).
+ */
+export function sternFuncs(
+  color: boolean,
+  local: Location,
+  paint: Painter = fatihPainter,
+): Map<string, FuncDef> {
+  const wrap = colorWrapper(color, paint);
   const m = new Map<string, FuncDef>();
   m.set(
     'json',

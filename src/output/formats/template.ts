@@ -1,6 +1,6 @@
 // `--template` / `--template-file`: a Go template (packages/gotemplate) executed on stern's Log struct.
 // A line the template fails on is reported on stderr and dropped; the run's exit code says so.
-import { compileTemplate, type LogData } from '@kstern/gotemplate';
+import { compileTemplate, type LogData, type Painter } from '@kstern/gotemplate';
 import type { LogLine, Target } from '../../core/model.ts';
 import { errorMessage } from '../../util/errors.ts';
 import type { Report } from '../../util/messages.ts';
@@ -12,6 +12,8 @@ export interface TemplateOutputOptions {
   template: string;
   /** Off: the template's colour functions write plain text. */
   color: boolean;
+  /** Writes the template's colours (SGR parameters, .PodColor's included). */
+  paint: Painter;
   /** The zone the template's Local means. */
   localZone: string;
   palette: Palette;
@@ -35,7 +37,7 @@ export interface TemplateOutputOptions {
 
 /** Compiles the template at once: a bad one throws TemplateError before anything connects. */
 export function templateOutput(o: TemplateOutputOptions): Formatter {
-  const tpl = compileTemplate(o.template, { color: o.color, localZone: o.localZone });
+  const tpl = compileTemplate(o.template, { color: o.color, localZone: o.localZone, paint: o.paint });
   const { formatTs, context, tailLines } = o;
   /** Per target, computed once: the FNV hash is not worth redoing per line. */
   const colorCache = new WeakMap<Target, { pod: string; container: string }>();

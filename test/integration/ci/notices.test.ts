@@ -90,11 +90,13 @@ describe('container notices', () => {
     });
     const k = runKstern(['--kubeconfig', kc, 'cfg-err', '--no-follow', '--color', 'always', '-A', '--quiet']);
     await k.done;
-    const { colorsFor, DEFAULT_PALETTE, sgrWrap } = await import('../../../src/output/colors.ts');
+    const { colorsFor, DEFAULT_PALETTE } = await import('../../../src/output/colors.ts');
+    const { paintSgr } = await import('../../../src/output/paint.ts');
     const c = colorsFor('cfg-err', 'app', DEFAULT_PALETTE, false);
+    const paint = (params: string, text: string) => paintSgr(params, 3)(text);
     assert.equal(
       k.stderr(),
-      `${sgrWrap('93;1', '!')} ${sgrWrap(c.pod, 'ci')} ${sgrWrap(c.pod, 'cfg-err')} › ${sgrWrap(c.container, 'app')} waiting: CreateContainerConfigError: secret "db" not found\n`,
+      `${paint('93;1', '!')} ${paint(c.pod, 'ci')} ${paint(c.pod, 'cfg-err')} › ${paint(c.container, 'app')} waiting: CreateContainerConfigError: secret "db" not found\n`,
     );
   });
 });

@@ -5,10 +5,9 @@ import {
   colorLevel,
   colorsFor,
   DEFAULT_PALETTE,
-  downsampleSgr,
   fnv1_32,
+  paletteSgr,
   parseColorList,
-  sgrWrap,
   useColor,
 } from '../../../src/output/colors.ts';
 
@@ -43,20 +42,6 @@ describe('fnv1_32', () => {
     for (const byte of [0xc3, 0xa9]) h = (Math.imul(h, p) ^ byte) >>> 0;
     assert.equal(fnv1_32('é'), h);
   });
-});
-
-describe('sgrWrap (fatih/color v1.19 wrap/unformat)', () => {
-  const cases: { params: string; want: string }[] = [
-    { params: '96', want: '\x1b[96mX\x1b[0m' },
-    { params: '31;1', want: '\x1b[31;1mX\x1b[0;22m' },
-    { params: '92;1', want: '\x1b[92;1mX\x1b[0;22m' },
-    { params: '1;2;3;4;5;6;7;8;9', want: '\x1b[1;2;3;4;5;6;7;8;9mX\x1b[22;22;23;24;25;25;27;28;29m' },
-    { params: '4;91', want: '\x1b[4;91mX\x1b[24;0m' },
-    // Each ';' part is one attribute, so the 2 of 38;2;r;g;b maps to Faint's reset (22).
-    { params: '38;2;255;97;136', want: '\x1b[38;2;255;97;136mX\x1b[0;22;0;0;0m' },
-    { params: '0', want: '\x1b[0mX\x1b[0m' },
-  ];
-  for (const c of cases) it(c.params, () => assert.equal(sgrWrap(c.params, 'X'), c.want));
 });
 
 describe('colorsFor', () => {
@@ -168,28 +153,6 @@ describe('parseColorList: names and hex beside SGR codes', () => {
       assert.throws(() => parseColorList(s), /is not an SGR parameter .*a name \(red, .*a hex color/));
 });
 
-describe('downsampleSgr: to what the terminal shows, as chalk converts', () => {
-  const cases: { params: string; level: 0 | 1 | 2 | 3; want: string }[] = [
-    { params: '38;2;255;97;136', level: 3, want: '38;2;255;97;136' },
-    { params: '38;2;255;97;136', level: 2, want: '38;5;211' },
-    { params: '38;2;255;97;136', level: 1, want: '95' },
-    { params: '1;38;2;255;97;136', level: 2, want: '1;38;5;211' },
-    { params: '48;2;0;0;0', level: 1, want: '40' },
-    { params: '38;5;196', level: 2, want: '38;5;196' },
-    { params: '38;5;196', level: 1, want: '91' },
-    { params: '38;5;232', level: 1, want: '30' },
-    { params: '38;2;255;97;136', level: 0, want: '38;2;255;97;136' },
-    // stern's 16 colours and attributes never change
-    ...(['96', '36', '92;1', '4;31', '0'] as const).flatMap((p) =>
-      ([1, 2, 3] as const).map((level) => ({ params: p, level, want: p })),
-    ),
-  ];
-  for (const c of cases) {
-    it(`${c.params} at level ${c.level} → ${c.want}`, () =>
-      assert.equal(downsampleSgr(c.params, c.level), c.want));
-  }
-});
-
 describe('parseColorList', () => {
   const ok: { s: string; want: string[] }[] = [
     { s: '91,92,93', want: ['91', '92', '93'] },
@@ -211,9 +174,26 @@ describe('parseColorList', () => {
     { s: '-1', msg: /invalid color "-1"/ },
     { s: '1.5', msg: /invalid color "1.5"/ },
     { s: '9 1', msg: /invalid color "9 1"/ },
+    // SGR parameters chalk has no style for, and 38/48 without their values
+    { s: '5;91', msg: /invalid color "5;91": "5" \(blink\) is not a colour or style kstern can write/ },
+    { s: '11', msg: /invalid color "11": "11" is not a colour or style/ },
+    { s: '38', msg: /invalid color "38": "38" must be followed by 5;<0-255> or 2;<r>;<g>;<b>/ },
+    { s: '48;5', msg: /invalid color "48;5": "48" must be followed/ },
+    { s: '38;2;1;2', msg: /invalid color "38;2;1;2": "38" must be followed/ },
   ];
   for (const c of bad)
     it(`rejects ${JSON.stringify(c.s)}`, () => assert.throws(() => parseColorList(c.s), c.msg));
+});
+
+describe('paletteSgr: the sequences chalk writes for a palette, for the sanitiser', () => {
+  it('each style opened and closed on its own', () =>
+    assert.deepStrictEqual([...paletteSgr([['7;96', '38;2;255;97;136']])].sort(), [
+      '27',
+      '38;2;255;97;136',
+      '39',
+      '7',
+      '96',
+    ]));
 });
 
 describe('buildPalette (stern parseColors)', () => {

@@ -4,7 +4,8 @@ import { compileUserRegex } from '../../../src/config/user-regex.ts';
 import { compileHighlighter, compileLineFilter } from '../../../src/output/filters.ts';
 
 const re = (s: string) => compileUserRegex(s, 'w');
-const H = (s: string) => `\x1b[31;1m${s}\x1b[0;22m`;
+/** stern's highlight, red and bold, as chalk writes it. */
+const H = (s: string) => `\x1b[31m\x1b[1m${s}\x1b[22m\x1b[39m`;
 
 describe('compileLineFilter', () => {
   it('no filters: undefined (fast path)', () =>
@@ -36,8 +37,8 @@ describe('compileLineFilter', () => {
 });
 
 describe('compileHighlighter', () => {
-  it('no patterns: undefined', () => assert.equal(compileHighlighter([], true), undefined));
-  it('colour off: undefined', () => assert.equal(compileHighlighter(['test'], false), undefined));
+  it('no patterns: undefined', () => assert.equal(compileHighlighter([], 3), undefined));
+  it('colour off (level 0): undefined', () => assert.equal(compileHighlighter(['test'], 0), undefined));
 
   // stern TestHighlightMatchedString (highlight only) and TestHighlighIncludedString (include only):
   // the highlighter takes the include and highlight sources together.
@@ -54,7 +55,7 @@ describe('compileHighlighter', () => {
   ];
   for (const [msg, patterns, want] of single) {
     it(`${JSON.stringify(msg)} with ${patterns.join(', ')}`, () =>
-      assert.equal(compileHighlighter(patterns, true)?.(msg), want));
+      assert.equal(compileHighlighter(patterns, 3)?.(msg), want));
   }
 
   // stern TestIncludeAndHighlightMatchedString: include + highlight.
@@ -82,7 +83,7 @@ describe('compileHighlighter', () => {
   ];
   for (const [msg, include, highlight, want] of both) {
     it(`${JSON.stringify(msg)} include ${include.join(', ')} highlight ${highlight.join(', ')}`, () =>
-      assert.equal(compileHighlighter([...include, ...highlight], true)?.(msg), want));
+      assert.equal(compileHighlighter([...include, ...highlight], 3)?.(msg), want));
   }
 
   const more: [string, string[], string, string][] = [
@@ -103,6 +104,11 @@ describe('compileHighlighter', () => {
     ['longest by UTF-8 length', ['...', 'éé'], 'ééé', `${H('éé')}é`],
   ];
   for (const [name, patterns, input, want] of more) {
-    it(name, () => assert.equal(compileHighlighter(patterns, true)?.(input), want));
+    it(name, () => assert.equal(compileHighlighter(patterns, 3)?.(input), want));
   }
+
+  it('the same colours at every level (16-colour codes)', () => {
+    for (const level of [1, 2] as const)
+      assert.equal(compileHighlighter(['b'], level)?.('abc'), `a${H('b')}c`);
+  });
 });

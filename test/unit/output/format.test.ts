@@ -52,28 +52,42 @@ describe('defaultFormatter.line', () => {
       o: { color: true, showNamespace: false },
       t: target('my-pod', 'my-container'),
       content: 'hello',
-      want: '\x1b[91mmy-pod\x1b[0m \x1b[31mmy-container\x1b[0m hello\n',
+      want: '\x1b[91mmy-pod\x1b[39m \x1b[31mmy-container\x1b[39m hello\n',
     },
     {
       name: 'coloured with namespace in the pod colour',
       o: { color: true, showNamespace: true },
       t: target('my-pod', 'my-container', 'kube-system'),
       content: 'hello',
-      want: '\x1b[91mkube-system\x1b[0m \x1b[91mmy-pod\x1b[0m \x1b[31mmy-container\x1b[0m hello\n',
+      want: '\x1b[91mkube-system\x1b[39m \x1b[91mmy-pod\x1b[39m \x1b[31mmy-container\x1b[39m hello\n',
     },
     {
       name: 'diff-container colours the container by its own name (my-container → 3)',
       o: { color: true, showNamespace: false, diffContainer: true },
       t: target('my-pod', 'my-container'),
       content: 'hello',
-      want: '\x1b[91mmy-pod\x1b[0m \x1b[33mmy-container\x1b[0m hello\n',
+      want: '\x1b[91mmy-pod\x1b[39m \x1b[33mmy-container\x1b[39m hello\n',
     },
     {
       name: 'custom palette with multi-part SGR',
       o: { color: true, showNamespace: false, palette: [['4;91', '38;2;255;97;136']] },
       t: target('p', 'c'),
       content: 'x',
-      want: '\x1b[4;91mp\x1b[24;0m \x1b[38;2;255;97;136mc\x1b[0;22;0;0;0m x\n',
+      want: '\x1b[4m\x1b[91mp\x1b[39m\x1b[24m \x1b[38;2;255;97;136mc\x1b[39m x\n',
+    },
+    {
+      name: 'a truecolor palette at level 2: the nearest 256-colour code',
+      o: { color: true, level: 2, showNamespace: false, palette: [['38;2;255;97;136', '38;2;120;220;232']] },
+      t: target('p', 'c'),
+      content: 'x',
+      want: '\x1b[38;5;211mp\x1b[39m \x1b[38;5;117mc\x1b[39m x\n',
+    },
+    {
+      name: 'a truecolor palette at level 1: the nearest of the 16 colours',
+      o: { color: true, level: 1, showNamespace: false, palette: [['38;2;255;97;136', '38;2;120;220;232']] },
+      t: target('p', 'c'),
+      content: 'x',
+      want: '\x1b[95mp\x1b[39m \x1b[96mc\x1b[39m x\n',
     },
     {
       name: 'empty content',
@@ -119,6 +133,10 @@ describe('defaultFormatter.line', () => {
   });
 });
 
+/** stern's `+` (bold HiGreen) and `-` (bold HiRed), as chalk writes them. */
+const PLUS = '\x1b[92m\x1b[1m+\x1b[22m\x1b[39m';
+const MINUS = '\x1b[91m\x1b[1m-\x1b[22m\x1b[39m';
+
 describe('defaultFormatter attach/detach (stern TestPrintStarting/TestPrintStopping)', () => {
   const t = target('my-pod', 'my-container', 'my-namespace');
   const cases: { name: string; color: boolean; ns: boolean; attach: string; detach: string }[] = [
@@ -140,17 +158,15 @@ describe('defaultFormatter attach/detach (stern TestPrintStarting/TestPrintStopp
       name: 'coloured',
       color: true,
       ns: false,
-      attach: '\x1b[92;1m+\x1b[0;22m \x1b[91mmy-pod\x1b[0m › \x1b[31mmy-container\x1b[0m\n',
-      detach: '\x1b[91;1m-\x1b[0;22m \x1b[91mmy-pod\x1b[0m › \x1b[31mmy-container\x1b[0m\n',
+      attach: `${PLUS} \x1b[91mmy-pod\x1b[39m › \x1b[31mmy-container\x1b[39m\n`,
+      detach: `${MINUS} \x1b[91mmy-pod\x1b[39m › \x1b[31mmy-container\x1b[39m\n`,
     },
     {
       name: 'coloured with namespace',
       color: true,
       ns: true,
-      attach:
-        '\x1b[92;1m+\x1b[0;22m \x1b[91mmy-namespace\x1b[0m \x1b[91mmy-pod\x1b[0m › \x1b[31mmy-container\x1b[0m\n',
-      detach:
-        '\x1b[91;1m-\x1b[0;22m \x1b[91mmy-namespace\x1b[0m \x1b[91mmy-pod\x1b[0m › \x1b[31mmy-container\x1b[0m\n',
+      attach: `${PLUS} \x1b[91mmy-namespace\x1b[39m \x1b[91mmy-pod\x1b[39m › \x1b[31mmy-container\x1b[39m\n`,
+      detach: `${MINUS} \x1b[91mmy-namespace\x1b[39m \x1b[91mmy-pod\x1b[39m › \x1b[31mmy-container\x1b[39m\n`,
     },
   ];
   for (const c of cases) {

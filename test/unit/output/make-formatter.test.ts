@@ -62,8 +62,8 @@ const oneByOne = (f: ReturnType<typeof fmt>) =>
     .map((b) => b.toString('latin1'))
     .join('');
 
-const H = (s: string) => `\x1b[31;1m${s}\x1b[0;22m`;
-const POD = '\x1b[93mweb-1\x1b[0m \x1b[33mapp\x1b[0m';
+const H = (s: string) => `\x1b[31m\x1b[1m${s}\x1b[22m\x1b[39m`;
+const POD = '\x1b[93mweb-1\x1b[39m \x1b[33mapp\x1b[39m';
 
 describe('makeFormatter: the picked output, filtered and highlighted', () => {
   const cases: { name: string; o: Parameters<typeof fmt>[0]; want: string; batch: boolean }[] = [

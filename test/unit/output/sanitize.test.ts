@@ -95,12 +95,29 @@ describe('sanitize: no colour leaks into the next line', () => {
     ['colour after the reset', '\x1b[0m\x1b[32mok', '\x1b[0m\x1b[32mok\x1b[0m'],
     ['reset and colour in one', '\x1b[0;32mok', '\x1b[0;32mok\x1b[0m'],
     ['colour and escapes', '\x1b[31m\x1b]0;t\x07', '\x1b[31m\\x1b]0;t\\x07\x1b[0m'],
+    [
+      'bold left on after the colour is closed',
+      '\x1b[1m\x1b[31mx\x1b[39m',
+      '\x1b[1m\x1b[31mx\x1b[39m\x1b[0m',
+    ],
+    ['the background left on', '\x1b[31;44mx\x1b[39m', '\x1b[31;44mx\x1b[39m\x1b[0m'],
   ];
   for (const [name, line, want] of cases) {
     it(`appends a reset: ${name}`, () => assert.equal(s(sanitize(b(line), true)), want));
   }
   it('adds nothing when the line ends in the default state (same Buffer)', () => {
-    for (const line of ['\x1b[31mred\x1b[0m', '\x1b[31mx\x1b[0m tail', '\x1b[1mx\x1b[0;22m', '\x1b[22m']) {
+    for (const line of [
+      '\x1b[31mred\x1b[0m',
+      '\x1b[31mx\x1b[0m tail',
+      '\x1b[1mx\x1b[0;22m',
+      '\x1b[22m',
+      // each attribute closed by its own reset, as chalk writes them
+      '\x1b[31mred\x1b[39m',
+      '\x1b[31m\x1b[1mx\x1b[22m\x1b[39m tail',
+      '\x1b[1m\x1b[2mx\x1b[22m',
+      '\x1b[3m\x1b[4m\x1b[44m\x1b[38;5;208mx\x1b[39m\x1b[49m\x1b[24m\x1b[23m',
+      '\x1b[38:2::1:2:3mx\x1b[39m',
+    ]) {
       const buf = b(line);
       assert.equal(sanitize(buf, true), buf, JSON.stringify(line));
     }
@@ -108,13 +125,16 @@ describe('sanitize: no colour leaks into the next line', () => {
 });
 
 describe('sanitize: kstern own colours (ownSgr)', () => {
-  const own = new Set(['5;91', '25;0']);
-  it('passes them whatever they hold; the reset after them counts', () => {
-    const line = b('\x1b[5;91mpod\x1b[25;0m');
+  const own = new Set(['7', '27', '91', '39']);
+  it('passes them whatever they hold; the resets after them count', () => {
+    const line = b('\x1b[7m\x1b[91mpod\x1b[39m\x1b[27m');
     assert.equal(sanitize(line, true, own), line);
   });
+  it('an own attribute left on gets the reset', () => {
+    assert.equal(s(sanitize(b('\x1b[7mpod'), true, own)), '\x1b[7mpod\x1b[0m');
+  });
   it('still escapes them without the set', () => {
-    assert.equal(s(sanitize(b('\x1b[5;91mpod'), true)), '\\x1b[5;91mpod');
+    assert.equal(s(sanitize(b('\x1b[7mpod'), true)), '\\x1b[7mpod');
   });
 });
 
@@ -130,24 +150,20 @@ describe('sanitizeText', () => {
 
 // ---- properties ----
 
-const ALLOWED = new Set([0, 1, 2, 3, 4, 22, 23, 24, 39, 49]);
-for (let p = 30; p <= 37; p++)
-  ALLOWED.add(p)
-    .add(p + 10)
-    .add(p + 60)
-    .add(p + 70);
-
-/** An independent model of an allowed SGR parameter list: its effect, or undefined when not allowed. */
-function modelSgr(params: string): 'set' | 'reset' | 'keep' | undefined {
+/**
+ * An independent model of an allowed SGR parameter list: the attributes left on after it (from `on`),
+ * or undefined when it is not allowed. Attributes by name: fg, bg, intensity (1, 2), italic, underline.
+ */
+function modelSgr(params: string, on: ReadonlySet<string>): Set<string> | undefined {
+  const state = new Set(on);
   const ps = params.split(';');
-  let effect: 'set' | 'reset' | 'keep' = 'keep';
   for (let k = 0; k < ps.length; k++) {
     const p = ps[k]!;
     if (p.includes(':')) {
       const sub = p.split(':');
       if (!/^[34]8$/.test(sub[0]!) || !(sub[1] === '5' || sub[1] === '2')) return undefined;
       if (sub.slice(-3).some((v) => v === '' || Number(v) > 255)) return undefined;
-      effect = 'set';
+      state.add(sub[0] === '38' ? 'fg' : 'bg');
       continue;
     }
     const v = Number(p || '0');
@@ -156,25 +172,34 @@ function modelSgr(params: string): 'set' | 'reset' | 'keep' | undefined {
       const vals = ps.slice(k + 2, k + 2 + n);
       if (n === 0 || vals.length !== n || vals.some((x) => x === '' || Number(x) > 255)) return undefined;
       k += n + 1;
-      effect = 'set';
-    } else if (!ALLOWED.has(v)) return undefined;
-    else if (v === 0) effect = 'reset';
-    else if (![22, 23, 24, 39, 49].includes(v)) effect = 'set';
+      state.add(v === 38 ? 'fg' : 'bg');
+    } else if (v === 0) state.clear();
+    else if (v === 1 || v === 2) state.add('intensity');
+    else if (v === 3) state.add('italic');
+    else if (v === 4) state.add('underline');
+    else if (v === 22) state.delete('intensity');
+    else if (v === 23) state.delete('italic');
+    else if (v === 24) state.delete('underline');
+    else if (v === 39) state.delete('fg');
+    else if (v === 49) state.delete('bg');
+    else if ((v >= 30 && v <= 37) || (v >= 90 && v <= 97)) state.add('fg');
+    else if ((v >= 40 && v <= 47) || (v >= 100 && v <= 107)) state.add('bg');
+    else return undefined;
   }
-  return effect;
+  return state;
 }
 
 /** Throws unless `out` is safe for a terminal (see the file's header). */
 function assertSafe(out: Buffer, allowSgr: boolean): void {
-  let dirty = false;
+  let on = new Set<string>();
   for (let i = 0; i < out.length; ) {
     const c = out[i]!;
     if (c === 0x1b) {
       const m = /^\x1b\[([0-9;:]*)m/.exec(out.toString('latin1', i, i + 80));
       assert.ok(allowSgr && m, `ESC at ${i} that does not start an SGR: ${JSON.stringify(s(out))}`);
-      const effect = modelSgr(m[1]!);
-      assert.ok(effect !== undefined, `SGR not allowed: ${JSON.stringify(m[0])}`);
-      if (effect !== 'keep') dirty = effect === 'set';
+      const after = modelSgr(m[1]!, on);
+      assert.ok(after !== undefined, `SGR not allowed: ${JSON.stringify(m[0])}`);
+      on = after;
       i += m[0].length;
       continue;
     }
@@ -206,7 +231,7 @@ function assertSafe(out: Buffer, allowSgr: boolean): void {
     );
     i += len;
   }
-  assert.ok(!dirty, `colour left on at the end: ${JSON.stringify(s(out))}`);
+  assert.equal(on.size, 0, `colour left on at the end: ${JSON.stringify(s(out))}`);
 }
 
 /** Bytes with a bias towards the interesting ones: escape sequences, C1, bidi, UTF-8 fragments. */
@@ -224,6 +249,10 @@ const TOKENS = [
   '255',
   '\x1b[0m',
   '\x1b[31m',
+  '\x1b[39m',
+  '\x1b[1m',
+  '\x1b[22m',
+  '\x1b[44m',
   '\x1b[8m',
   '\x1b]52;c;',
   '\x07',
