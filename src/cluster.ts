@@ -14,7 +14,7 @@ import { type KubeApi, KubeError } from './kube/api.ts';
 import { createKubeApi } from './kube/transport.ts';
 import { resolveWorkload, type SelectorGroup } from './kube/workloads.ts';
 import { type ExitSeen, humanMs, nothingMatchedLine, summaryLine } from './outcome.ts';
-import { useColor } from './output/colors.ts';
+import { colorLevel } from './output/colors.ts';
 import type { EventLine, Formatter } from './output/format.ts';
 import { formatSink } from './output/sink.ts';
 import type { Writer } from './output/writer.ts';
@@ -213,7 +213,7 @@ class ClusterRun {
           signal: this.#root.signal,
           input: deps.stdin,
           output: deps.stderr,
-          color: useColor(cfg.color, deps.stderr.isTTY === true, deps.env),
+          level: colorLevel(cfg.color, deps.stderr.isTTY === true, deps.env),
         })
       : cfg.labelSelector;
     this.#groups = cfg.resource

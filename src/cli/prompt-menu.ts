@@ -1,5 +1,6 @@
 // The select menu of --prompt: key decoding and the menu's state and drawing (plain strings with ANSI
 // control sequences; prompt.ts does the I/O). Looks like survey's Select, which stern uses.
+import { type ColorLevel, painter } from '../output/paint.ts';
 
 export type Key = 'up' | 'down' | 'enter' | 'cancel' | 'backspace' | 'escape' | { char: string };
 
@@ -32,8 +33,6 @@ export function parseKeys(s: string): Key[] {
   return keys;
 }
 
-const sgr = (on: boolean, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
-
 export class Menu {
   #filter = '';
   #index = 0;
@@ -44,7 +43,8 @@ export class Menu {
   constructor(
     private readonly question: string,
     private readonly values: readonly string[],
-    private readonly color: boolean,
+    /** The colour level of stderr: chalk paints the menu's colours (0: none). */
+    private readonly level: ColorLevel,
     private readonly pageSize = 7,
     private readonly columns = 0,
   ) {}
@@ -93,7 +93,7 @@ export class Menu {
       if (room <= 0) break;
       const t = [...text].length > room ? `${[...text].slice(0, Math.max(0, room - 1)).join('')}…` : text;
       room -= [...t].length;
-      out += code === '' ? t : sgr(this.color, code, t);
+      out += code === '' ? t : painter(this.level)(code)(t);
     }
     return out;
   }

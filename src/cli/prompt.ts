@@ -2,8 +2,10 @@
 // target namespaces in a small terminal menu; the answer becomes the label selector of the run.
 // Unlike stern (which prints "Selector: …" in blue on stdout), everything here goes to `output`
 // (stderr), so stdout carries log lines only.
+
 import { SIGNAL_EXIT } from '../deps.ts';
 import type { KubeApi } from '../kube/api.ts';
+import { type ColorLevel, painter } from '../output/paint.ts';
 import { UserError } from '../util/errors.ts';
 import { type Key, Menu, parseKeys } from './prompt-menu.ts';
 
@@ -23,7 +25,8 @@ export interface PromptOptions {
   /** The terminal to read keys from (stdin); undefined counts as "not a terminal". */
   input: PromptInput | undefined;
   output: NodeJS.WritableStream & { isTTY?: boolean };
-  color: boolean;
+  /** The colour level of stderr (0: no colour). */
+  level: ColorLevel;
 }
 
 /** Distinct values of the instance label on the pods of `namespaces`, sorted; failing namespaces are skipped. */
@@ -57,10 +60,10 @@ export async function promptForInstance(o: PromptOptions): Promise<string> {
   if (o.signal.aborted) throw cancelled(o.signal);
   if (values.length === 0) throw new UserError('No matching labels', 1);
   const columns = (o.output as { columns?: number }).columns ?? 0;
-  const menu = new Menu(`Select "${INSTANCE_LABEL}" label value:`, values, o.color, 7, columns);
+  const menu = new Menu(`Select "${INSTANCE_LABEL}" label value:`, values, o.level, 7, columns);
   const value = await readChoice(input, o.output, menu, o.signal);
   const selector = `${INSTANCE_LABEL}=${value}`;
-  const shown = o.color ? `\x1b[34m${selector}\x1b[0m` : selector;
+  const shown = painter(o.level)('34')(selector);
   o.output.write(`Selector: ${shown}\n`);
   return selector;
 }

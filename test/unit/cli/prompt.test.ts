@@ -6,6 +6,7 @@ import { instanceValues, promptForInstance } from '../../../src/cli/prompt.ts';
 import { Menu, parseKeys } from '../../../src/cli/prompt-menu.ts';
 import type { PodList } from '../../../src/core/kube-objects.ts';
 import type { KubeApi, PodQuery } from '../../../src/kube/api.ts';
+import type { ColorLevel } from '../../../src/output/paint.ts';
 import { UserError } from '../../../src/util/errors.ts';
 import { until } from '../../support/wait.ts';
 
@@ -68,7 +69,7 @@ async function pick(
     namespaces?: (string | undefined)[];
     t?: Tty;
     signal?: AbortSignal;
-    color?: boolean;
+    level?: ColorLevel;
   } = {},
 ): Promise<{ result: Promise<string>; t: Tty }> {
   const t = o.t ?? tty();
@@ -78,7 +79,7 @@ async function pick(
     signal: o.signal ?? new AbortController().signal,
     input: t.input,
     output: t.output,
-    color: o.color ?? false,
+    level: o.level ?? 0,
   });
   result.catch(() => {});
   await until(
@@ -160,7 +161,7 @@ describe('promptForInstance', () => {
         signal: new AbortController().signal,
         input: t.input,
         output: t.output,
-        color: false,
+        level: 0,
       }),
       (e) => e instanceof UserError && e.message === 'No matching labels' && e.exitCode === 1,
     );
@@ -180,7 +181,7 @@ describe('promptForInstance', () => {
           signal: new AbortController().signal,
           input: t.input,
           output: t.output,
-          color: false,
+          level: 0,
         }),
         (e) =>
           e instanceof UserError &&
@@ -191,9 +192,9 @@ describe('promptForInstance', () => {
   }
 
   it('colours the selector blue with colour on', async () => {
-    const { result, t } = await pick(['\r'], { color: true });
+    const { result, t } = await pick(['\r'], { level: 1 });
     await result;
-    assert.ok(t.text().includes(`Selector: \x1b[34m${INSTANCE}=api\x1b[0m\n`));
+    assert.ok(t.text().includes(`Selector: \x1b[34m${INSTANCE}=api\x1b[39m\n`));
   });
 });
 
@@ -218,7 +219,7 @@ describe('parseKeys', () => {
 describe('Menu', () => {
   it('scrolls a page of 7 and redraws over the previous drawing', () => {
     const values = Array.from({ length: 10 }, (_, i) => `v${i}`);
-    const m = new Menu('Q', values, false);
+    const m = new Menu('Q', values, 0);
     const first = m.render();
     assert.equal(plain(first).split('\n').length - 1, 8, 'question + 7 rows');
     for (let i = 0; i < 8; i++) m.handle('down');
@@ -231,7 +232,7 @@ describe('Menu', () => {
   });
 
   it('cuts lines to the terminal width so that redrawing stays exact', () => {
-    const m = new Menu('Select "app.kubernetes.io/instance" label value:', ['x'.repeat(100)], false, 7, 40);
+    const m = new Menu('Select "app.kubernetes.io/instance" label value:', ['x'.repeat(100)], 0, 7, 40);
     for (const line of plain(m.render()).split('\n')) assert.ok([...line].length < 40, line);
   });
 });
