@@ -210,111 +210,207 @@ function usage<T>(flag: string, f: () => T): T {
   }
 }
 
-function kubeOverrides(
-  str: (k: string) => string | undefined,
-  list: (k: string) => string[],
-  raw: Raw,
-): KubeOverrides {
+/** commander's values, read by long flag name (`no-follow` reads `follow`, as keyOf says). */
+interface Flags {
+  raw: Raw;
+  str: (k: string) => string | undefined;
+  list: (k: string) => string[];
+  bool: (k: string, d: boolean) => boolean;
+  /** An integer flag, or `d` when it is not given; a usage error when it is not an integer. */
+  int: (k: string, d: number) => number;
+}
+
+function flagReader(raw: Raw): Flags {
+  const str = (k: string) => (raw[keyOf(k)] === undefined ? undefined : String(raw[keyOf(k)]));
+  return {
+    raw,
+    str,
+    list: (k) => (raw[keyOf(k)] as string[] | undefined) ?? [],
+    bool: (k, d) => (raw[keyOf(k)] === undefined ? d : Boolean(raw[keyOf(k)])),
+    int: (k, d) => {
+      const v = str(k);
+      return v === undefined ? d : intValue(k, v);
+    },
+  };
+}
+
+function kubeOverrides(f: Flags): KubeOverrides {
   const o: KubeOverrides = {};
   const set = <K extends keyof KubeOverrides>(k: K, v: KubeOverrides[K] | undefined) => {
     if (v !== undefined) o[k] = v;
   };
-  set('as', str('as'));
-  if (list('as-group').length > 0) o.asGroups = list('as-group');
-  set('certificateAuthority', str('certificate-authority'));
-  set('clientCertificate', str('client-certificate'));
-  set('clientKey', str('client-key'));
-  set('cluster', str('cluster'));
-  if (raw['insecureSkipTlsVerify'] === true) o.insecureSkipTlsVerify = true;
-  const rt = str('request-timeout');
+  set('as', f.str('as'));
+  if (f.list('as-group').length > 0) o.asGroups = f.list('as-group');
+  set('certificateAuthority', f.str('certificate-authority'));
+  set('clientCertificate', f.str('client-certificate'));
+  set('clientKey', f.str('client-key'));
+  set('cluster', f.str('cluster'));
+  if (f.raw['insecureSkipTlsVerify'] === true) o.insecureSkipTlsVerify = true;
+  const rt = f.str('request-timeout');
   if (rt !== undefined && rt !== '0') {
     o.requestTimeoutMs = /^\d+$/.test(rt) ? Number(rt) * 1000 : duration('request-timeout', rt);
   }
-  set('server', str('server'));
-  set('tlsServerName', str('tls-server-name'));
-  set('token', str('token'));
-  set('user', str('user'));
+  set('server', f.str('server'));
+  set('tlsServerName', f.str('tls-server-name'));
+  set('token', f.str('token'));
+  set('user', f.str('user'));
   return o;
 }
 
+/**
+ * Flag values → the typed Config. The steps first check the flags against each other (and a few of
+ * their values), then the fields are parsed in the order they are listed. Keep both orders, and the
+ * order of the checks inside each step: when several flags are wrong, the first check to fail is the
+ * message the user sees.
+ */
 export function toConfig(query: string | undefined, raw: Raw): Config {
-  const str = (k: string) => (raw[keyOf(k)] === undefined ? undefined : String(raw[keyOf(k)]));
-  const list = (k: string) => (raw[keyOf(k)] as string[] | undefined) ?? [];
-  const bool = (k: string, d: boolean) => (raw[keyOf(k)] === undefined ? d : Boolean(raw[keyOf(k)]));
-  const int = (k: string, d: number) => {
-    const v = str(k);
-    return v === undefined ? d : intValue(k, v);
+  const f = flagReader(raw);
+  const selection = selectionOf(query, f);
+  const window = timeWindowOf(f);
+  const states = containerStatesOf(f);
+  const look = lookOf(f);
+  const limits = limitsOf(f, window.follow);
+  const since = window.sinceText === undefined ? undefined : duration('since', window.sinceText);
+  const ending = endingOf(f, window);
+  return {
+    ...podsAndContainers(selection, states, window.conditionText, f),
+    ...lineFilters(f, look.highlight),
+    ...windowFields(window, since),
+    ...limits,
+    ...outputFields(f, look),
+    prompt: selection.prompt,
+    stdin: selection.stdin,
+    color: oneOf('color', f.str('color') ?? 'auto', COLOR_MODES),
+    ...clusterFields(f),
+    onlyLogLines: f.bool('only-log-lines', false),
+    sanitize: f.bool('sanitize', false),
+    verbosity: f.int('verbosity', 0),
+    throttle: throttleOf(f.str('qps'), f.str('burst') === undefined ? undefined : f.int('burst', 0)),
+    allowEmpty: f.bool('allow-empty', false),
+    ...ending,
+    previous: window.previous,
+    quiet: f.bool('quiet', false),
+    events: f.str('events') === undefined ? undefined : oneOf('events', f.str('events') ?? '', EVENT_KINDS),
   };
+}
 
-  const prompt = bool('prompt', false);
-  const stdin = bool('stdin', false);
-  const labelSelector = str('selector');
-  const node = str('node');
-  const fieldSelector = [str('field-selector'), node === undefined ? undefined : `spec.nodeName=${node}`]
+/** What picks the pods: the pod query, --selector, --field-selector and --node; or --prompt, --stdin. */
+interface Selection {
+  /** The pod query, when one is given (not empty). */
+  queryText: string | undefined;
+  resource: ReturnType<typeof parseResourceQuery>;
+  labelSelector: string | undefined;
+  /** --field-selector and --node joined; '' when neither is given. */
+  fieldSelector: string;
+  prompt: boolean;
+  stdin: boolean;
+}
+
+function selectionOf(query: string | undefined, f: Flags): Selection {
+  const prompt = f.bool('prompt', false);
+  const stdin = f.bool('stdin', false);
+  const labelSelector = f.str('selector');
+  const node = f.str('node');
+  const fieldSelector = [f.str('field-selector'), node === undefined ? undefined : `spec.nodeName=${node}`]
     .filter((s) => s !== undefined && s !== '')
     .join(',');
-  const hasQuery = query !== undefined && query !== '';
-  if (!hasQuery && !labelSelector && !fieldSelector && !prompt && !stdin) {
+  const queryText = query === '' ? undefined : query;
+  if (queryText === undefined && !labelSelector && !fieldSelector && !prompt && !stdin) {
     throw new UserError(
       'One of pod-query, --selector, --field-selector, --node, --prompt or --stdin is required',
       EXIT.usage,
     );
   }
-  const resource = hasQuery ? usage('query', () => parseResourceQuery(query)) : undefined;
+  const resource = queryText === undefined ? undefined : usage('query', () => parseResourceQuery(queryText));
   if (resource && labelSelector) {
     throw new UserError(
       '--selector and the <resource>/<name> query cannot be set at the same time',
       EXIT.usage,
     );
   }
-  const previous = bool('previous', false);
+  return { queryText, resource, labelSelector, fieldSelector, prompt, stdin };
+}
+
+/** --previous, --no-follow and --tail; --condition, which needs logs that end; --since or --since-time. */
+interface TimeWindow {
+  previous: boolean;
+  follow: boolean;
+  tail: number;
+  conditionText: string | undefined;
+  sinceText: string | undefined;
+  sinceTimeText: string | undefined;
+}
+
+function timeWindowOf(f: Flags): TimeWindow {
+  const previous = f.bool('previous', false);
   // --previous reads instances that have ended: their logs are complete, so there is nothing to follow.
-  const follow = bool('no-follow', true) && !previous;
-  const tail = int('tail', -1);
+  const follow = f.bool('no-follow', true) && !previous;
+  const tail = f.int('tail', -1);
   if (!follow && tail === 0) throw new UserError('--no-follow cannot be used with --tail=0', EXIT.usage);
-  const conditionText = str('condition');
+  const conditionText = f.str('condition');
   if (conditionText !== undefined && follow && tail !== 0) {
     throw new UserError('--condition is currently only supported with --tail=0 or --no-follow', EXIT.usage);
   }
-  const sinceText = str('since');
-  const sinceTimeText = str('since-time');
+  const sinceText = f.str('since');
+  const sinceTimeText = f.str('since-time');
   if (sinceText !== undefined && sinceTimeText !== undefined) {
     throw new UserError('--since and --since-time cannot be used together', EXIT.usage);
   }
-  const states = unique(list('container-state')).map((s) => oneOf('containerState', s, CONTAINER_STATES));
-  const timezone = str('timezone') ?? 'Local';
+  return { previous, follow, tail, conditionText, sinceText, sinceTimeText };
+}
+
+/** --container-state; `all` (or none given) is the empty set: every state. */
+function containerStatesOf(f: Flags): Set<ContainerStateName> {
+  const states = unique(f.list('container-state')).map((s) => oneOf('containerState', s, CONTAINER_STATES));
+  return new Set<ContainerStateName>(states.includes('all') ? [] : (states as ContainerStateName[]));
+}
+
+/** --timezone, --pod-colors and --container-colors, and --highlight (its patterns are checked here). */
+interface Look {
+  timezone: string;
+  podColors: string[];
+  containerColors: string[];
+  highlight: string[];
+}
+
+function lookOf(f: Flags): Look {
+  const timezone = f.str('timezone') ?? 'Local';
   usage('timezone', () => validateTimezone(timezone));
   const colors = (k: string) =>
-    list(k).length === 0 ? [] : usage(k, () => parseColorList(list(k).join(',')));
+    f.list(k).length === 0 ? [] : usage(k, () => parseColorList(f.list(k).join(',')));
   const podColors = colors('pod-colors');
   const containerColors = colors('container-colors');
   if (podColors.length > 0 || containerColors.length > 0) {
     usage('pod-colors', () => buildPalette(podColors, containerColors));
   }
-  const templateFile = str('template-file');
-  const templateText = str('template');
-  const include = list('include');
-  const highlight = list('highlight');
+  const highlight = f.list('highlight');
   for (const r of highlight) compileUserRegex(r, 'for highlight filter');
-  const maxLineBytes = byteSize('max-line-bytes', str('max-line-bytes') ?? '8Mi');
+  return { timezone, podColors, containerColors, highlight };
+}
+
+function limitsOf(f: Flags, follow: boolean): Pick<Config, 'maxLogRequests' | 'maxLineBytes'> {
+  const maxLineBytes = byteSize('max-line-bytes', f.str('max-line-bytes') ?? '8Mi');
   // Follow streams never end on their own, so a low cap would starve containers: 1000 (HTTP/2 streams
   // are cheap; the transport opens another connection past the server's stream limit). --no-follow: 5.
-  const maxLogRequests = int('max-log-requests', follow ? 1000 : 5);
+  const maxLogRequests = f.int('max-log-requests', follow ? 1000 : 5);
   if (maxLogRequests < 1) throw new UserError('--max-log-requests must be at least 1', EXIT.usage);
-  const since = sinceText === undefined ? undefined : duration('since', sinceText);
-  const timestamps = str('timestamps');
-  const waitText = str('wait');
+  return { maxLogRequests, maxLineBytes };
+}
+
+/** --wait (for a first pod), --until done and --until-timeout. */
+function endingOf(f: Flags, window: TimeWindow): Pick<Config, 'waitMs' | 'until' | 'untilTimeoutMs'> {
+  const waitText = f.str('wait');
   const waitMs = waitText === undefined ? undefined : duration('wait', waitText);
   if (waitMs !== undefined && waitMs <= 0)
     throw new UserError(`invalid value "${waitText}" for --wait: must be greater than 0`, EXIT.usage);
-  const untilText = str('until');
+  const untilText = f.str('until');
   const until = untilText === undefined ? undefined : oneOf('until', untilText, UNTIL_CONDITIONS);
-  if (until !== undefined && !follow)
+  if (until !== undefined && !window.follow)
     throw new UserError(
-      `--until follows the pods until they are over: it cannot be used with ${previous ? '--previous' : '--no-follow'}`,
+      `--until follows the pods until they are over: it cannot be used with ${window.previous ? '--previous' : '--no-follow'}`,
       EXIT.usage,
     );
-  const untilTimeoutText = str('until-timeout');
+  const untilTimeoutText = f.str('until-timeout');
   if (untilTimeoutText !== undefined && until === undefined)
     throw new UserError('--until-timeout needs --until done', EXIT.usage);
   const untilTimeoutMs =
@@ -324,24 +420,45 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
       `invalid value "${untilTimeoutText}" for --until-timeout: must be greater than 0`,
       EXIT.usage,
     );
+  return { waitMs, until, untilTimeoutMs };
+}
+
+function podsAndContainers(
+  s: Selection,
+  states: Set<ContainerStateName>,
+  conditionText: string | undefined,
+  f: Flags,
+): Pick<
+  Config,
+  | 'queryText'
+  | 'podFilter'
+  | 'containerFilter'
+  | 'resource'
+  | 'condition'
+  | 'namespaces'
+  | 'allNamespaces'
+  | 'labelSelector'
+  | 'fieldSelector'
+> {
+  const { resource } = s;
   return {
-    queryText: hasQuery ? query : undefined,
+    queryText: s.queryText,
     podFilter: {
       // A pod/<name> query is an exact name match; other resource queries select by labels.
       query:
         resource?.kind === 'pod'
-          ? { test: (s: string) => s === resource.name }
-          : compileUserRegex(resource ? '' : (query ?? ''), 'from query'),
-      excludePod: list('exclude-pod').map((r) => compileUserRegex(r, 'for excluded pod query')),
+          ? { test: (name: string) => name === resource.name }
+          : compileUserRegex(resource ? '' : (s.queryText ?? ''), 'from query'),
+      excludePod: f.list('exclude-pod').map((r) => compileUserRegex(r, 'for excluded pod query')),
     },
     containerFilter: {
-      container: compileUserRegex(str('container') ?? '.*', 'for container query'),
-      excludeContainer: list('exclude-container').map((r) =>
-        compileUserRegex(r, 'for excluded container query'),
-      ),
-      initContainers: bool('init-containers', true),
-      ephemeralContainers: bool('ephemeral-containers', true),
-      states: new Set<ContainerStateName>(states.includes('all') ? [] : (states as ContainerStateName[])),
+      container: compileUserRegex(f.str('container') ?? '.*', 'for container query'),
+      excludeContainer: f
+        .list('exclude-container')
+        .map((r) => compileUserRegex(r, 'for excluded container query')),
+      initContainers: f.bool('init-containers', true),
+      ephemeralContainers: f.bool('ephemeral-containers', true),
+      states,
     },
     resource:
       resource === undefined || resource.kind === 'pod'
@@ -349,55 +466,79 @@ export function toConfig(query: string | undefined, raw: Raw): Config {
         : { kind: resource.kind, name: resource.name },
     condition:
       conditionText === undefined ? undefined : usage('condition', () => parseCondition(conditionText)),
-    namespaces: unique(list('namespace')),
-    allNamespaces: bool('all-namespaces', false),
-    labelSelector,
-    fieldSelector: fieldSelector === '' ? undefined : fieldSelector,
+    namespaces: unique(f.list('namespace')),
+    allNamespaces: f.bool('all-namespaces', false),
+    labelSelector: s.labelSelector,
+    fieldSelector: s.fieldSelector === '' ? undefined : s.fieldSelector,
+  };
+}
+
+/** --include and --exclude; highlight: the --include patterns, then --highlight's. */
+function lineFilters(f: Flags, highlight: string[]): Pick<Config, 'include' | 'exclude' | 'highlight'> {
+  const include = f.list('include');
+  return {
     include: include.map((r) => compileUserRegex(r, 'for inclusion filter')),
-    exclude: list('exclude').map((r) => compileUserRegex(r, 'for exclusion filter')),
+    exclude: f.list('exclude').map((r) => compileUserRegex(r, 'for exclusion filter')),
     highlight: [...new Set([...include, ...highlight])],
+  };
+}
+
+/** `since` is --since in milliseconds (0 means no limit). --since-time is parsed here. */
+function windowFields(
+  w: TimeWindow,
+  since: number | undefined,
+): Pick<Config, 'sinceMs' | 'sinceTime' | 'tail' | 'follow'> {
+  const { sinceTimeText } = w;
+  return {
     sinceMs: since !== undefined && since > 0 ? since : undefined,
     sinceTime:
       sinceTimeText === undefined ? undefined : usage('since-time', () => parseSinceTime(sinceTimeText)),
-    tail,
-    follow,
-    maxLogRequests,
-    maxLineBytes,
-    output: oneOf('output', str('output') ?? 'default', OUTPUT_FORMATS),
+    tail: w.tail,
+    follow: w.follow,
+  };
+}
+
+function outputFields(
+  f: Flags,
+  look: Look,
+): Pick<
+  Config,
+  | 'output'
+  | 'template'
+  | 'templateNoNewline'
+  | 'timestamps'
+  | 'timezone'
+  | 'podColors'
+  | 'containerColors'
+  | 'diffContainer'
+> {
+  const templateFile = f.str('template-file');
+  const templateText = f.str('template');
+  const timestamps = f.str('timestamps');
+  return {
+    output: oneOf('output', f.str('output') ?? 'default', OUTPUT_FORMATS),
     template:
       templateFile !== undefined
         ? { file: templateFile }
         : templateText !== undefined
           ? { text: templateText }
           : undefined,
-    templateNoNewline: bool('template-no-newline', false),
+    templateNoNewline: f.bool('template-no-newline', false),
     timestamps:
       timestamps === undefined
         ? undefined
         : oneOf('timestamps', timestamps === '' ? 'default' : timestamps, TIMESTAMP_FORMATS),
-    timezone,
-    podColors,
-    containerColors,
-    diffContainer: bool('diff-container', false),
-    prompt,
-    stdin,
-    color: oneOf('color', str('color') ?? 'auto', COLOR_MODES),
-    kubeconfig: str('kubeconfig'),
-    context: unique(list('context').filter((c) => c !== ''))[0],
-    contexts: unique(list('context').filter((c) => c !== '')),
-    kube: kubeOverrides(str, list, raw),
-    onlyLogLines: bool('only-log-lines', false),
-    sanitize: bool('sanitize', false),
-    verbosity: int('verbosity', 0),
-    throttle: throttleOf(str('qps'), str('burst') === undefined ? undefined : int('burst', 0)),
-    allowEmpty: bool('allow-empty', false),
-    waitMs,
-    until,
-    untilTimeoutMs,
-    previous,
-    quiet: bool('quiet', false),
-    events: str('events') === undefined ? undefined : oneOf('events', str('events') ?? '', EVENT_KINDS),
+    timezone: look.timezone,
+    podColors: look.podColors,
+    containerColors: look.containerColors,
+    diffContainer: f.bool('diff-container', false),
   };
+}
+
+/** --kubeconfig, --context (one or several) and kubectl's connection flags. */
+function clusterFields(f: Flags): Pick<Config, 'kubeconfig' | 'context' | 'contexts' | 'kube'> {
+  const contexts = unique(f.list('context').filter((c) => c !== ''));
+  return { kubeconfig: f.str('kubeconfig'), context: contexts[0], contexts, kube: kubeOverrides(f) };
 }
 
 /** --qps (a non-negative number, 0: no limit) and --burst (default twice the rate, at least 1). */

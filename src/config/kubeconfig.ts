@@ -111,26 +111,31 @@ async function readKubeconfig(file: string, missingOk: boolean): Promise<LoadedF
   if (doc === null || doc === undefined) doc = {};
   if (!isObject(doc))
     throw new UserError(`kubeconfig "${file}" is not valid: the top level must be a mapping`, 1);
-  const dir = dirname(file);
-  const list = (key: string, inner: string): Named[] => {
-    const v = doc[key];
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v))
-      throw new UserError(`kubeconfig "${file}" is not valid: "${key}" must be a list`, 1);
-    const out: Named[] = [];
-    for (const item of v) {
-      if (!isObject(item)) continue;
-      const name = str(item['name']);
-      if (name === undefined) continue;
-      const body = isObject(item[inner]) ? { ...(item[inner] as Raw) } : {};
-      out.push({ name, body, file });
-    }
-    return out;
-  };
-  const clusters = list('clusters', 'cluster');
-  const users = list('users', 'user');
-  const contexts = list('contexts', 'context');
-  // Relative paths in a kubeconfig are relative to the file that holds them.
+  const clusters = namedList(doc, 'clusters', 'cluster', file);
+  const users = namedList(doc, 'users', 'user', file);
+  const contexts = namedList(doc, 'contexts', 'context', file);
+  resolvePaths(clusters, users, dirname(file));
+  return { file, clusters, users, contexts, currentContext: str(doc['current-context']) };
+}
+
+/** The entries of one of the kubeconfig's lists (`clusters`, ...); those without a name are skipped. */
+function namedList(doc: Raw, key: string, inner: string, file: string): Named[] {
+  const v = doc[key];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new UserError(`kubeconfig "${file}" is not valid: "${key}" must be a list`, 1);
+  const out: Named[] = [];
+  for (const item of v) {
+    if (!isObject(item)) continue;
+    const name = str(item['name']);
+    if (name === undefined) continue;
+    const body = isObject(item[inner]) ? { ...(item[inner] as Raw) } : {};
+    out.push({ name, body, file });
+  }
+  return out;
+}
+
+/** Relative paths in a kubeconfig are relative to the file that holds them (`dir`): made absolute here. */
+function resolvePaths(clusters: Named[], users: Named[], dir: string): void {
   const abs = (body: Raw, key: string) => {
     const p = str(body[key]);
     if (p !== undefined && !isAbsolute(p)) body[key] = join(dir, p);
@@ -149,7 +154,6 @@ async function readKubeconfig(file: string, missingOk: boolean): Promise<LoadedF
       }
     }
   }
-  return { file, clusters, users, contexts, currentContext: str(doc['current-context']) };
 }
 
 /** The files to read, and whether a missing one is an error. */
@@ -322,10 +326,50 @@ function put(m: Map<string, Named>, n: Named): Named[] {
   return [...new Map(m).set(n.name, n).values()];
 }
 
+/**
+ * The kubeconfig input → the context, cluster and user to use, as a client-node KubeConfig. The steps
+ * run in this order, and so do their checks: when several things are wrong, the first one is reported.
+ */
 export async function resolveKubeconfig(input: KubeconfigInput): Promise<ResolvedKube> {
   const ov = normalizeOverrides(input.overrides);
+  const { loaded, files, inCluster, where } = await loadSources(input, ov);
+  const merged = merge(loaded);
+  const ctx = pickContext(merged, input.contextFlag, ov, where);
+  const clusterRaw = pickCluster(merged.clusters, ctx, ov, where);
+  const cluster = toCluster(clusterRaw);
+  const server = serverUrl(cluster, ov.server !== undefined, clusterRaw.file);
+  const proxy = proxyOf(cluster, server, input.env);
+  const userRaw = pickUser(merged.users, ctx.context, ov, where);
+  const user = userRaw === undefined ? undefined : toUser(userRaw);
+  const impersonate = impersonationOf(userRaw?.body);
+  if (impersonate?.groups !== undefined && impersonate.user === undefined) {
+    throw new UserError('--as-group needs --as: groups are impersonated together with a user', 2);
+  }
+  await checkFilesReadable(cluster, user, ov);
+  return {
+    kubeConfig: kubeConfigOf(merged, ctx.context, clusterRaw, userRaw),
+    contextName: ctx.context.name,
+    namespace: ctx.context.namespace ?? 'default',
+    server: cluster.server,
+    files,
+    ...(inCluster === undefined ? {} : { inCluster: inCluster.dir }),
+    ...(proxy === undefined ? {} : { proxy }),
+    env: input.env,
+    ...(ov.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: ov.requestTimeoutMs }),
+    ...(impersonate === undefined ? {} : { impersonate }),
+  };
+}
+
+/**
+ * The kubeconfig files, else the in-cluster configuration, as entries to merge (none at all is fine
+ * with --server). `files` are the kubeconfig files read, in merge order; `where` names the sources for
+ * messages.
+ */
+async function loadSources(
+  input: KubeconfigInput,
+  ov: KubeOverrides,
+): Promise<{ loaded: LoadedFile[]; files: string[]; inCluster: InCluster | undefined; where: string }> {
   const { loaded, src } = await loadAll(input);
-  const homeConfig = join(input.homeDir, '.kube', 'config');
   const files = loaded.map((l) => l.file);
   // Like kubectl: no kubeconfig file and no --server, but inside a pod: its service account.
   const inCluster =
@@ -333,6 +377,7 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
   if (inCluster !== undefined) loaded.push(inClusterFile(inCluster));
   // Like `kubectl --server=... --token=...`, the flags alone are enough.
   if (loaded.length === 0 && ov.server === undefined) {
+    const homeConfig = join(input.homeDir, '.kube', 'config');
     const tried = src.from === 'env' ? `none of the KUBECONFIG files exist (${src.files.join(', ')}); ` : '';
     throw new UserError(
       `no kubeconfig: ${tried}set --kubeconfig or KUBECONFIG, create ${homeConfig}, or run inside a cluster (${notInClusterReason(input.env)})`,
@@ -345,53 +390,98 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
       : files.length === 0
         ? 'no kubeconfig file was read'
         : files.map((f) => `"${f}"`).join(', ');
-  const { clusters, users, contexts, currentContext } = merge(loaded);
+  return { loaded, files, inCluster, where };
+}
 
-  const contextName =
-    input.contextFlag !== undefined && input.contextFlag !== '' ? input.contextFlag : currentContext;
-  let ctxRaw: Named | undefined;
+/** The context to use, and the file that defines it (none when it is made up from the flags). */
+interface PickedContext {
+  context: Context;
+  file: string | undefined;
+}
+
+/** --context, else the current context; with neither, --server or --cluster make one up from the flags. */
+function pickContext(
+  merged: Merged,
+  contextFlag: string | undefined,
+  ov: KubeOverrides,
+  where: string,
+): PickedContext {
+  const contextName = contextFlag !== undefined && contextFlag !== '' ? contextFlag : merged.currentContext;
   if (contextName !== undefined) {
-    ctxRaw = contexts.get(contextName);
-    if (ctxRaw === undefined) {
+    const found = merged.contexts.get(contextName);
+    if (found === undefined) {
       throw new UserError(`context "${contextName}" does not exist in the kubeconfig (${where})`, 1);
     }
-  } else if (ov.server === undefined && ov.cluster === undefined) {
+    return { context: toContext(found), file: found.file };
+  }
+  if (ov.server === undefined && ov.cluster === undefined) {
     throw new UserError(
       `no context is set: use --context or set current-context in the kubeconfig (${where})`,
       1,
     );
   }
-  const ctx: Context = ctxRaw === undefined ? { name: FROM_FLAGS, cluster: '', user: '' } : toContext(ctxRaw);
+  return { context: { name: FROM_FLAGS, cluster: '', user: '' }, file: undefined };
+}
 
-  // The cluster: --cluster, else the context's; the flags then override its fields.
-  const clusterName = ov.cluster ?? ctx.cluster;
+/**
+ * The cluster: --cluster, else the context's (with --server, none is fine: one is made up from the
+ * flags); the flags then override its fields.
+ */
+function pickCluster(
+  clusters: Map<string, Named>,
+  ctx: PickedContext,
+  ov: KubeOverrides,
+  where: string,
+): Named {
+  const { context } = ctx;
+  const clusterName = ov.cluster ?? context.cluster;
   let clusterRaw: Named;
   if (clusterName !== '') {
     const found = clusters.get(clusterName);
     if (found === undefined) {
-      const by = ov.cluster !== undefined ? 'given by --cluster' : `named by context "${ctx.name}"`;
+      const by = ov.cluster !== undefined ? 'given by --cluster' : `named by context "${context.name}"`;
       throw new UserError(`cluster "${clusterName}" ${by} is not in the kubeconfig (${where})`, 1);
     }
     clusterRaw = found;
   } else if (ov.server !== undefined) {
     clusterRaw = { name: FROM_FLAGS, body: {}, file: '--server' };
   } else {
-    throw new UserError(`context "${ctx.name}" has no cluster (${ctxRaw?.file ?? where})`, 1);
+    throw new UserError(`context "${context.name}" has no cluster (${ctx.file ?? where})`, 1);
   }
-  clusterRaw = { ...clusterRaw, body: overrideCluster(clusterRaw.body, ov) };
-  const cluster = toCluster(clusterRaw);
-  const server = serverUrl(cluster, ov.server !== undefined, clusterRaw.file);
+  return { ...clusterRaw, body: overrideCluster(clusterRaw.body, ov) };
+}
+
+/**
+ * The proxy to reach the server through: the cluster's proxy-url, else HTTPS_PROXY / HTTP_PROXY
+ * unless NO_PROXY excludes the server. Its URL is checked here.
+ */
+function proxyOf(
+  cluster: Cluster,
+  server: URL,
+  env: Record<string, string | undefined>,
+): ResolvedKube['proxy'] {
   let proxy: ResolvedKube['proxy'];
   if (cluster.proxyUrl !== undefined) {
     proxy = { url: cluster.proxyUrl, from: `proxy-url of cluster "${cluster.name}"` };
   } else {
-    const url = proxyFromEnv(cluster.server, input.env);
+    const url = proxyFromEnv(cluster.server, env);
     if (url !== undefined)
       proxy = { url, from: server.protocol === 'https:' ? '$HTTPS_PROXY' : '$HTTP_PROXY' };
   }
   if (proxy !== undefined) checkProxyUrl(proxy.url, proxy.from);
+  return proxy;
+}
 
-  // The user: --user, else the context's (none is fine: anonymous, or client certificates).
+/**
+ * The user: --user, else the context's (none is fine: anonymous, or client certificates; the user
+ * flags alone make one up); the flags then override its fields.
+ */
+function pickUser(
+  users: Map<string, Named>,
+  ctx: Context,
+  ov: KubeOverrides,
+  where: string,
+): Named | undefined {
   const userName = ov.user ?? ctx.user;
   let userRaw: Named | undefined;
   if (userName !== '') {
@@ -403,13 +493,18 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
   } else if (hasUserOverrides(ov)) {
     userRaw = { name: FROM_FLAGS, body: {}, file: 'flags' };
   }
-  if (userRaw !== undefined) userRaw = { ...userRaw, body: overrideUser(userRaw.body, ov) };
-  const user = userRaw === undefined ? undefined : toUser(userRaw);
-  const impersonate = impersonationOf(userRaw?.body);
-  if (impersonate?.groups !== undefined && impersonate.user === undefined) {
-    throw new UserError('--as-group needs --as: groups are impersonated together with a user', 2);
-  }
+  return userRaw === undefined ? undefined : { ...userRaw, body: overrideUser(userRaw.body, ov) };
+}
 
+/**
+ * The certificate, key and token files of the cluster and the user must be readable: otherwise one
+ * line names the file and the flag or kubeconfig entry that gave it.
+ */
+async function checkFilesReadable(
+  cluster: Cluster,
+  user: User | undefined,
+  ov: KubeOverrides,
+): Promise<void> {
   const flagOr = (flag: string, given: unknown, what: string) => (given !== undefined ? flag : what);
   await checkReadable(
     cluster.caFile,
@@ -419,23 +514,34 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
       `certificate-authority of cluster "${cluster.name}"`,
     ),
   );
-  if (user !== undefined) {
-    await checkReadable(
-      user.certFile,
-      flagOr('--client-certificate', ov.clientCertificate, `client-certificate of user "${user.name}"`),
-    );
-    await checkReadable(
-      user.keyFile,
-      flagOr('--client-key', ov.clientKey, `client-key of user "${user.name}"`),
-    );
-    const tf = (user.authProvider as { config?: { tokenFile?: unknown } } | undefined)?.config?.tokenFile;
-    await checkReadable(typeof tf === 'string' ? tf : undefined, `token-file of user "${user.name}"`);
-  }
+  if (user === undefined) return;
+  await checkReadable(
+    user.certFile,
+    flagOr('--client-certificate', ov.clientCertificate, `client-certificate of user "${user.name}"`),
+  );
+  await checkReadable(
+    user.keyFile,
+    flagOr('--client-key', ov.clientKey, `client-key of user "${user.name}"`),
+  );
+  const tf = (user.authProvider as { config?: { tokenFile?: unknown } } | undefined)?.config?.tokenFile;
+  await checkReadable(typeof tf === 'string' ? tf : undefined, `token-file of user "${user.name}"`);
+}
 
+/**
+ * A client-node KubeConfig of every merged entry, with the picked cluster and user (flags applied) in
+ * place of theirs, and the picked context, naming them, as the current one.
+ */
+function kubeConfigOf(
+  merged: Merged,
+  ctx: Context,
+  clusterRaw: Named,
+  userRaw: Named | undefined,
+): KubeConfig {
+  const { clusters, users, contexts } = merged;
   const effective: Context = {
     name: ctx.name,
-    cluster: cluster.name,
-    user: user?.name ?? '',
+    cluster: clusterRaw.name,
+    user: userRaw?.name ?? '',
     ...(ctx.namespace === undefined ? {} : { namespace: ctx.namespace }),
   };
   const kubeConfig = new KubeConfig();
@@ -445,16 +551,5 @@ export async function resolveKubeconfig(input: KubeconfigInput): Promise<Resolve
     contexts: [...[...contexts.values()].map(toContext).filter((c) => c.name !== ctx.name), effective],
     currentContext: ctx.name,
   });
-  return {
-    kubeConfig,
-    contextName: ctx.name,
-    namespace: ctx.namespace ?? 'default',
-    server: cluster.server,
-    files,
-    ...(inCluster === undefined ? {} : { inCluster: inCluster.dir }),
-    ...(proxy === undefined ? {} : { proxy }),
-    env: input.env,
-    ...(ov.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: ov.requestTimeoutMs }),
-    ...(impersonate === undefined ? {} : { impersonate }),
-  };
+  return kubeConfig;
 }

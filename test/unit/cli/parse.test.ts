@@ -189,6 +189,35 @@ describe('parseArgs', () => {
   }
 });
 
+describe('parseArgs: two wrong flags', () => {
+  // Which message a user sees when two flags are wrong: the first check, in toConfig's order of steps.
+  // Each row: the flags whose error wins, the other wrong flags, the start of the winning message, and
+  // the pod query when it is not "web".
+  const cases: [string[], string[], RegExp, string?][] = [
+    [['-l', 'app=web'], ['--tail=x'], /^--selector and the <resource>\/<name> query/, 'deployment/web'],
+    [['--tail=x'], ['--since=5m', '--since-time=2026-01-01T00:00:00Z'], /^invalid value "x" for --tail/],
+    [['--since=5m', '--since-time=bad'], ['--container-state=bad'], /^--since and --since-time cannot/],
+    [['--container-state=bad'], ['--timezone=Mars/Olympus'], /^containerState should be one of/],
+    [['-H', '('], ['--max-line-bytes=10'], /^failed to compile regular expression for highlight filter/],
+    [['--max-log-requests=0'], ['--since=bad'], /^--max-log-requests must be at least 1$/],
+    [['--since=bad'], ['--wait=0'], /^invalid value "bad" for --since/],
+    [['--until=done', '--no-follow'], ['--container=('], /^--until follows the pods until they are over/],
+    [['-i', '('], ['--since-time=bad'], /^failed to compile regular expression for inclusion filter/],
+    [['--since-time=bad'], ['-o', 'yaml'], /^invalid value "bad" for --since-time/],
+    [['--color=bad'], ['--request-timeout=bad'], /^color should be one of/],
+    [['--verbosity=x'], ['--qps=x'], /^invalid value "x" for --verbosity/],
+    [['--burst=0'], ['--events=bad'], /^--burst must be at least 1$/],
+  ];
+  for (const [first, second, want, query = 'web'] of cases) {
+    const withQuery = (flags: string[]) => [query, ...flags];
+    it(`${first.join(' ')} is reported before ${second.join(' ')}`, () => {
+      assert.match(usageError(withQuery([...first, ...second])).message, want);
+      assert.match(usageError(withQuery([...second, ...first])).message, want, "whatever the flags' order");
+      assert.doesNotMatch(usageError(withQuery(second)).message, want, 'the other flags are wrong too');
+    });
+  }
+});
+
 describe('preprocessArgv', () => {
   const cases: [string[], string[]][] = [
     [['--init-containers=false'], ['--no-init-containers']],
