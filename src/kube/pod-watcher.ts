@@ -1,13 +1,13 @@
 // Pods of one or more namespaces, as a stream of upserts and deletes: per namespace, list, then watch
 // from the list's resourceVersion (with bookmarks); re-watch from the last resourceVersion when a watch
 // ends; relist and reconcile on 410 Expired; retry other failures with capped exponential backoff and
-// full jitter. Namespaces are independent: one failing never stops the others.
+// jitter (util/backoff.ts). Namespaces are independent: one failing never stops the others.
 
-import type { Pod, PodList } from '../core/kube-objects.ts';
+import type { Pod, PodList, WatchEvent } from '../core/kube-objects.ts';
 import { type Backoff, backoffDelay } from '../util/backoff.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { errorMessage } from '../util/errors.ts';
-import { type KubeApi, KubeError, type WatchOptions } from './api.ts';
+import { type KubeApi, KubeError, type PodQuery, type WatchOptions } from './api.ts';
 import { statusError } from './status.ts';
 
 export type PodEvent =
@@ -65,121 +65,172 @@ function isExpired(status: number | undefined, reason: string | undefined): bool
   return status === 410 || reason === 'Expired' || reason === 'Gone';
 }
 
-async function watchNamespace(ns: string | undefined, ctx: Ctx): Promise<void> {
-  const { api, o, signal, push } = ctx;
-  const query = { namespace: ns, labelSelector: o.labelSelector, fieldSelector: o.fieldSelector };
-  let known = new Map<string, Pod>();
-  let rv: string | undefined;
-  let needList = true;
-  let listedOnce = false;
-  let attempt = 0;
-  let lastError: string | undefined;
-  let expiredInARow = 0;
+/** How one watch request ended. */
+interface WatchEnd {
+  /** When it was sent (the Clock's time). */
+  started: number;
+  /** Events it brought, bookmarks included. */
+  events: number;
+  /** A failure to report and back off from (an ERROR event or a failed request, 410 Expired aside). */
+  failure?: KubeError;
+  /** Set when the next round lists first: 'expired' after a 410, 'error' after another ERROR event. */
+  relist?: 'expired' | 'error';
+}
 
-  const reportError = async (e: KubeError): Promise<void> => {
-    const id = `${e.status} ${e.message}`;
-    if (id === lastError) return;
-    lastError = id;
-    await push({ type: 'error', namespace: ns, error: e, initial: !listedOnce });
-  };
-  const fail = async (e: unknown): Promise<void> => {
-    const err = asKubeError(e);
-    await reportError(err);
-    await sleep(backoffDelay(attempt++, ctx.backoff, ctx.random, err.retryAfterSeconds), ctx);
-  };
-  const reconcile = async (list: PodList): Promise<void> => {
-    const next = new Map<string, Pod>();
-    for (const p of list.items) next.set(podKey(p), p);
-    for (const [k, p] of known) {
-      if (!next.has(k)) await push({ type: 'delete', pod: p });
-    }
-    known = next;
-    for (const p of list.items) await push({ type: 'upsert', pod: p });
-  };
+/** What an ERROR event in a watch means: relist at once on 410 Expired, else relist after a backoff. */
+function endOfWatchError(ev: Extract<WatchEvent, { type: 'ERROR' }>): Pick<WatchEnd, 'failure' | 'relist'> {
+  const err = statusError(ev.object);
+  return isExpired(err.status, err.reason) ? { relist: 'expired' } : { failure: err, relist: 'error' };
+}
 
-  while (!signal.aborted) {
-    if (needList) {
-      let list: PodList;
-      try {
-        list = await api.listPods(query, signal);
-      } catch (e) {
-        if (signal.aborted) return;
-        await fail(e);
-        continue;
-      }
+/** One namespace's loop: list when needed, watch from the last resourceVersion, pause, again. */
+class NamespaceWatch {
+  readonly #ns: string | undefined;
+  readonly #ctx: Ctx;
+  readonly #query: PodQuery;
+  /** The pods the consumer has been told about, by podKey. */
+  #known = new Map<string, Pod>();
+  #rv: string | undefined;
+  #needList = true;
+  #listedOnce = false;
+  #attempt = 0;
+  /** The last error reported ("status message"), so that a repeated one is not reported again. */
+  #lastError: string | undefined;
+  #expiredInARow = 0;
+
+  constructor(ns: string | undefined, ctx: Ctx) {
+    this.#ns = ns;
+    this.#ctx = ctx;
+    this.#query = { namespace: ns, labelSelector: ctx.o.labelSelector, fieldSelector: ctx.o.fieldSelector };
+  }
+
+  async run(): Promise<void> {
+    const { signal } = this.#ctx;
+    while (!signal.aborted) {
+      // A failed list has backed off already; an aborted one ends the loop.
+      if (this.#needList && !(await this.#list())) continue;
+      const end = await this.#watch();
       if (signal.aborted) return;
-      attempt = 0;
-      if (lastError !== undefined) await push({ type: 'recovered', namespace: ns });
-      lastError = undefined;
-      await reconcile(list);
-      rv = list.metadata.resourceVersion || undefined;
-      needList = false;
-      if (!listedOnce) {
-        listedOnce = true;
-        await push({ type: 'synced', namespace: ns });
-      }
+      if (end.relist !== undefined) this.#needList = true;
+      await this.#pauseAfter(end);
     }
+  }
 
+  /** Lists and reconciles; false when the list failed (reported, backed off) or the signal aborted. */
+  async #list(): Promise<boolean> {
+    const { api, signal, push } = this.#ctx;
+    let list: PodList;
+    try {
+      list = await api.listPods(this.#query, signal);
+    } catch (e) {
+      if (!signal.aborted) await this.#fail(e);
+      return false;
+    }
+    if (signal.aborted) return false;
+    await this.#answered();
+    await this.#reconcile(list);
+    this.#rv = list.metadata.resourceVersion || undefined;
+    this.#needList = false;
+    if (!this.#listedOnce) {
+      this.#listedOnce = true;
+      await push({ type: 'synced', namespace: this.#ns });
+    }
+    return true;
+  }
+
+  /** One watch request from #rv, until it ends, fails, or brings an ERROR event. */
+  async #watch(): Promise<WatchEnd> {
+    const { api, o, signal } = this.#ctx;
     const w: WatchOptions = {
-      ...query,
-      resourceVersion: rv,
+      ...this.#query,
+      resourceVersion: this.#rv,
       allowWatchBookmarks: true,
-      timeoutSeconds: o.watchTimeoutSeconds ?? Math.round(300 * (1 + ctx.random())),
+      timeoutSeconds: o.watchTimeoutSeconds ?? Math.round(300 * (1 + this.#ctx.random())),
     };
-    const started = ctx.clock.now();
-    let events = 0;
-    let failure: KubeError | undefined;
-    let relist: 'expired' | 'error' | undefined;
+    const end: WatchEnd = { started: this.#ctx.clock.now(), events: 0 };
     try {
       for await (const ev of api.watchPods(w, signal)) {
         if (ev.type === 'ERROR') {
-          const err = statusError(ev.object);
-          if (isExpired(err.status, err.reason)) {
-            relist = 'expired';
-          } else {
-            failure = err;
-            relist = 'error';
-          }
+          Object.assign(end, endOfWatchError(ev));
           break;
         }
-        if (events++ === 0) {
-          attempt = 0;
-          if (lastError !== undefined) await push({ type: 'recovered', namespace: ns });
-          lastError = undefined;
-        }
-        expiredInARow = 0;
-        if (ev.type === 'BOOKMARK') {
-          rv = ev.object.metadata.resourceVersion || rv;
-          continue;
-        }
-        const pod = ev.object;
-        rv = pod.metadata.resourceVersion || rv;
-        if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
-          known.set(podKey(pod), pod);
-          await push({ type: 'upsert', pod });
-        } else if (ev.type === 'DELETED') {
-          known.delete(podKey(pod));
-          await push({ type: 'delete', pod });
-        }
+        if (end.events++ === 0) await this.#answered();
+        this.#expiredInARow = 0;
+        await this.#apply(ev);
       }
     } catch (e) {
-      if (signal.aborted) return;
+      if (signal.aborted) return end;
       const err = asKubeError(e);
-      if (isExpired(err.status, err.reason)) relist = 'expired';
-      else failure = err;
+      if (isExpired(err.status, err.reason)) end.relist = 'expired';
+      else end.failure = err;
     }
-    if (signal.aborted) return;
+    return end;
+  }
 
-    if (relist !== undefined) needList = true;
-    if (failure !== undefined) {
-      await fail(failure);
-    } else if (relist === 'expired') {
-      // Relist at once; only a server that expires every fresh list gets a pause.
-      if (expiredInARow++ > 0) await sleep(backoffDelay(attempt++, ctx.backoff, ctx.random), ctx);
-    } else if (events === 0 && ctx.clock.now() - started < 1000) {
-      // A watch that ends at once with nothing in it (a proxy cutting streams): do not spin.
-      await sleep(backoffDelay(attempt++, ctx.backoff, ctx.random), ctx);
+  /** Passes a watch event on, keeping #known and #rv up to date. */
+  async #apply(ev: Exclude<WatchEvent, { type: 'ERROR' }>): Promise<void> {
+    if (ev.type === 'BOOKMARK') {
+      this.#rv = ev.object.metadata.resourceVersion || this.#rv;
+      return;
     }
+    const pod = ev.object;
+    this.#rv = pod.metadata.resourceVersion || this.#rv;
+    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
+      this.#known.set(podKey(pod), pod);
+      await this.#ctx.push({ type: 'upsert', pod });
+    } else if (ev.type === 'DELETED') {
+      this.#known.delete(podKey(pod));
+      await this.#ctx.push({ type: 'delete', pod });
+    }
+  }
+
+  /** The waits between watches: a backoff after a failure, none or a short one otherwise. */
+  async #pauseAfter(end: WatchEnd): Promise<void> {
+    const { backoff, random, clock } = this.#ctx;
+    if (end.failure !== undefined) {
+      await this.#fail(end.failure);
+    } else if (end.relist === 'expired') {
+      // Relist at once; only a server that expires every fresh list gets a pause.
+      if (this.#expiredInARow++ > 0) await sleep(backoffDelay(this.#attempt++, backoff, random), this.#ctx);
+    } else if (end.events === 0 && clock.now() - end.started < 1000) {
+      // A watch that ends at once with nothing in it (a proxy cutting streams): do not spin.
+      await sleep(backoffDelay(this.#attempt++, backoff, random), this.#ctx);
+    }
+  }
+
+  /** The server answered (a list, or a first watch event): the backoff starts over. */
+  async #answered(): Promise<void> {
+    this.#attempt = 0;
+    if (this.#lastError !== undefined) await this.#ctx.push({ type: 'recovered', namespace: this.#ns });
+    this.#lastError = undefined;
+  }
+
+  /** Reports the failure (unless it is the one reported last) and waits for the next attempt. */
+  async #fail(e: unknown): Promise<void> {
+    const err = asKubeError(e);
+    await this.#reportError(err);
+    await sleep(
+      backoffDelay(this.#attempt++, this.#ctx.backoff, this.#ctx.random, err.retryAfterSeconds),
+      this.#ctx,
+    );
+  }
+
+  async #reportError(e: KubeError): Promise<void> {
+    const id = `${e.status} ${e.message}`;
+    if (id === this.#lastError) return;
+    this.#lastError = id;
+    await this.#ctx.push({ type: 'error', namespace: this.#ns, error: e, initial: !this.#listedOnce });
+  }
+
+  /** Deletes the known pods the list lacks, then upserts every listed one. */
+  async #reconcile(list: PodList): Promise<void> {
+    const next = new Map<string, Pod>();
+    for (const p of list.items) next.set(podKey(p), p);
+    for (const [k, p] of this.#known) {
+      if (!next.has(k)) await this.#ctx.push({ type: 'delete', pod: p });
+    }
+    this.#known = next;
+    for (const p of list.items) await this.#ctx.push({ type: 'upsert', pod: p });
   }
 }
 
@@ -277,7 +328,7 @@ export async function* watchPods(
   let running = o.namespaces.length;
   if (running === 0) queue.close();
   for (const ns of o.namespaces) {
-    watchNamespace(ns, ctx).then(
+    new NamespaceWatch(ns, ctx).run().then(
       () => {
         if (--running === 0) queue.close();
       },
