@@ -8,7 +8,7 @@
 //   to be gone before failing;
 // - KUBERNETES_EXEC_INFO in the environment, as client-go sets it.
 // Error messages name the command as written in the kubeconfig, never its arguments or its output.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Cluster } from '@kubernetes/client-node';
 import { bufferFromFileOrString } from '@kubernetes/client-node';
 
@@ -127,8 +127,8 @@ function envFor(exec: ExecConfig, base: Record<string, string | undefined>): Rec
   return env;
 }
 
-/** Checks what the plugin printed; messages never quote it (it may hold a token). */
-function parseCredential(out: string, exec: ExecConfig, name: string): ExecCredential {
+/** The status of the ExecCredential the plugin printed ({} when it has none); messages never quote it. */
+function credentialStatus(out: string, exec: ExecConfig, name: string): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(out);
@@ -151,10 +151,12 @@ function parseCredential(out: string, exec: ExecConfig, name: string): ExecCrede
       'EBADCREDENTIAL',
     );
   }
-  const st = (typeof obj.status === 'object' && obj.status !== null ? obj.status : {}) as Record<
-    string,
-    unknown
-  >;
+  return (typeof obj.status === 'object' && obj.status !== null ? obj.status : {}) as Record<string, unknown>;
+}
+
+/** Checks what the plugin printed; messages never quote it (it may hold a token). */
+function parseCredential(out: string, exec: ExecConfig, name: string): ExecCredential {
+  const st = credentialStatus(out, exec, name);
   const str = (k: string) => (typeof st[k] === 'string' && st[k] !== '' ? (st[k] as string) : undefined);
   const token = str('token');
   const cert = str('clientCertificateData');
@@ -191,21 +193,182 @@ function parseCredential(out: string, exec: ExecConfig, name: string): ExecCrede
   return cred;
 }
 
-/** Runs the plugin once and returns its credential; every failure is an ExecPluginError of one line. */
-export function runExecPlugin(exec: ExecConfig, o: ExecRunOptions): Promise<ExecCredential> {
+/** The checks made before anything runs; every failure is an ExecPluginError. */
+function checkRunnable(
+  exec: ExecConfig,
+  o: ExecRunOptions,
+): { command: string; name: string; interactive: boolean } {
   if (typeof exec.command !== 'string' || exec.command === '') {
-    return Promise.reject(new ExecPluginError('the exec plugin has no command', 'EINVAL'));
+    throw new ExecPluginError('the exec plugin has no command', 'EINVAL');
   }
   const command = exec.command;
   const name = JSON.stringify(command);
-  let interactive: boolean;
+  const interactive = interactiveFor(exec, name, o.stdinIsTTY);
+  if (o.signal.aborted) throw new ExecPluginError(`exec plugin ${name} was not run: stopping`, 'ABORT_ERR');
+  return { command, name, interactive };
+}
+
+/** Why the plugin could not be started (the child process's 'error' event). */
+function spawnError(e: NodeJS.ErrnoException, exec: ExecConfig, name: string): ExecPluginError {
+  if (e.code === 'ENOENT') {
+    const hint = typeof exec.installHint === 'string' ? oneLine(exec.installHint) : '';
+    const msg = `exec plugin ${name} was not found (is it installed and on PATH?)`;
+    return new ExecPluginError(hint === '' ? msg : `${msg}: ${hint}`, 'ENOENT');
+  }
+  const why = e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message);
+  return new ExecPluginError(`exec plugin ${name} could not be started: ${why}`, e.code ?? 'ESPAWN');
+}
+
+/** The credential of a plugin that ended on its own; throws an ExecPluginError when it failed. */
+function credentialAtExit(
+  code: number | null,
+  sig: NodeJS.Signals | null,
+  stdout: Buffer[],
+  exec: ExecConfig,
+  name: string,
+): ExecCredential {
+  if (sig !== null) throw new ExecPluginError(`exec plugin ${name} was killed by ${sig}`, 'ECREDENTIALS');
+  if (code !== 0) {
+    throw new ExecPluginError(`exec plugin ${name} failed with exit code ${code}`, 'ECREDENTIALS');
+  }
+  return parseCredential(Buffer.concat(stdout).toString('utf8'), exec, name);
+}
+
+/**
+ * One running plugin, from spawn to the promise settling once: it reads stdout, forwards stderr, and
+ * stops the plugin on the time limit, the signal, or too much output.
+ */
+class PluginRun {
+  readonly #child: ChildProcess;
+  readonly #exec: ExecConfig;
+  readonly #name: string;
+  readonly #o: ExecRunOptions;
+  readonly #resolve: (cred: ExecCredential) => void;
+  readonly #reject: (err: Error) => void;
+  readonly #out: Buffer[] = [];
+  #outBytes = 0;
+  #exited = false;
+  /** Why kstern stopped the plugin, once it did. */
+  #stopped: ExecPluginError | undefined;
+  #settled = false;
+  readonly #timer: NodeJS.Timeout;
+  readonly #onAbort = () =>
+    this.#stop(new ExecPluginError(`exec plugin ${this.#name} was stopped: kstern is exiting`, 'ABORT_ERR'));
+
+  constructor(
+    child: ChildProcess,
+    exec: ExecConfig,
+    name: string,
+    o: ExecRunOptions,
+    resolve: (cred: ExecCredential) => void,
+    reject: (err: Error) => void,
+  ) {
+    this.#child = child;
+    this.#exec = exec;
+    this.#name = name;
+    this.#o = o;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#timer = setTimeout(() => this.#timedOut(), o.timeoutMs);
+    o.signal.addEventListener('abort', this.#onAbort, { once: true });
+    this.#readOutput();
+    child.on('error', (e: NodeJS.ErrnoException) => this.#onError(e));
+    child.on('exit', () => this.#onExit());
+    child.on('close', (code, sig) => this.#onClose(code, sig));
+  }
+
+  #timedOut(): void {
+    const limit = formatDuration(this.#o.timeoutMs);
+    this.#stop(
+      new ExecPluginError(
+        `exec plugin ${this.#name} did not finish within ${limit} and was stopped`,
+        'ETIMEDOUT',
+      ),
+    );
+  }
+
+  /** Collects stdout (more than MAX_STDOUT bytes stops the plugin); stderr goes to o.stderr if set. */
+  #readOutput(): void {
+    const child = this.#child;
+    child.stdout?.on('data', (b: Buffer) => {
+      this.#outBytes += b.length;
+      if (this.#outBytes > MAX_STDOUT) {
+        this.#stop(
+          new ExecPluginError(
+            `exec plugin ${this.#name} printed more than 1 MiB on stdout`,
+            'EBADCREDENTIAL',
+          ),
+        );
+        return;
+      }
+      this.#out.push(b);
+    });
+    child.stdout?.on('error', () => {});
+    if (this.#o.stderr) {
+      const sink = this.#o.stderr;
+      child.stderr?.on('data', (b: Buffer) => sink(b));
+      child.stderr?.on('error', () => {});
+    }
+  }
+
+  /** The plugin could not be started, or could not be killed. */
+  #onError(e: NodeJS.ErrnoException): void {
+    this.#exited = true;
+    this.#finish(this.#stopped ?? spawnError(e, this.#exec, this.#name));
+  }
+
+  /** The process is gone, though its output may still be arriving (see #onClose). */
+  #onExit(): void {
+    this.#exited = true;
+    if (this.#stopped !== undefined) this.#finish(this.#stopped);
+  }
+
+  /** The process is gone and its stdout and stderr are closed. */
+  #onClose(code: number | null, sig: NodeJS.Signals | null): void {
+    this.#exited = true;
+    if (this.#stopped !== undefined) {
+      this.#finish(this.#stopped);
+      return;
+    }
+    let cred: ExecCredential;
+    try {
+      cred = credentialAtExit(code, sig, this.#out, this.#exec, this.#name);
+    } catch (e) {
+      this.#finish(e as Error);
+      return;
+    }
+    this.#finish(undefined, cred);
+  }
+
+  /** Kills the plugin; the promise fails with `why` once the process is gone. */
+  #stop(why: ExecPluginError): void {
+    if (this.#stopped !== undefined || this.#settled) return;
+    this.#stopped = why;
+    this.#child.stdout?.destroy();
+    this.#child.stderr?.destroy();
+    if (this.#exited) this.#finish(why);
+    else this.#child.kill('SIGKILL');
+  }
+
+  #finish(err: Error | undefined, cred?: ExecCredential): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    this.#o.signal.removeEventListener('abort', this.#onAbort);
+    if (err !== undefined) this.#reject(err);
+    else this.#resolve(cred ?? {});
+  }
+}
+
+/** Runs the plugin once and returns its credential; every failure is an ExecPluginError of one line. */
+export function runExecPlugin(exec: ExecConfig, o: ExecRunOptions): Promise<ExecCredential> {
+  let runnable: ReturnType<typeof checkRunnable>;
   try {
-    interactive = interactiveFor(exec, name, o.stdinIsTTY);
+    runnable = checkRunnable(exec, o);
   } catch (e) {
     return Promise.reject(e);
   }
-  if (o.signal.aborted)
-    return Promise.reject(new ExecPluginError(`exec plugin ${name} was not run: stopping`, 'ABORT_ERR'));
+  const { command, name, interactive } = runnable;
   const env = envFor(exec, o.env);
   if (typeof exec.apiVersion === 'string' && exec.apiVersion !== '') {
     env['KUBERNETES_EXEC_INFO'] = execInfo(exec, exec.apiVersion, interactive, o.cluster);
@@ -217,94 +380,6 @@ export function runExecPlugin(exec: ExecConfig, o: ExecRunOptions): Promise<Exec
       stdio: [interactive ? 'inherit' : 'ignore', 'pipe', o.stderr ? 'pipe' : 'inherit'],
       windowsHide: true,
     });
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let exited = false;
-    /** Why kstern stopped the plugin, once it did. */
-    let stopped: ExecPluginError | undefined;
-    let settled = false;
-    const finish = (err: Error | undefined, cred?: ExecCredential) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o.signal.removeEventListener('abort', onAbort);
-      if (err !== undefined) reject(err);
-      else resolve(cred ?? {});
-    };
-    /** Kills the plugin; the promise fails with `why` once the process is gone. */
-    const stop = (why: ExecPluginError) => {
-      if (stopped !== undefined || settled) return;
-      stopped = why;
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      if (exited) finish(why);
-      else child.kill('SIGKILL');
-    };
-    const timer = setTimeout(
-      () =>
-        stop(
-          new ExecPluginError(
-            `exec plugin ${name} did not finish within ${formatDuration(o.timeoutMs)} and was stopped`,
-            'ETIMEDOUT',
-          ),
-        ),
-      o.timeoutMs,
-    );
-    const onAbort = () =>
-      stop(new ExecPluginError(`exec plugin ${name} was stopped: kstern is exiting`, 'ABORT_ERR'));
-    o.signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout?.on('data', (b: Buffer) => {
-      outBytes += b.length;
-      if (outBytes > MAX_STDOUT) {
-        stop(new ExecPluginError(`exec plugin ${name} printed more than 1 MiB on stdout`, 'EBADCREDENTIAL'));
-        return;
-      }
-      out.push(b);
-    });
-    child.stdout?.on('error', () => {});
-    if (o.stderr) {
-      const sink = o.stderr;
-      child.stderr?.on('data', (b: Buffer) => sink(b));
-      child.stderr?.on('error', () => {});
-    }
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      exited = true;
-      if (stopped !== undefined) {
-        finish(stopped);
-        return;
-      }
-      if (e.code === 'ENOENT') {
-        const hint = typeof exec.installHint === 'string' ? oneLine(exec.installHint) : '';
-        const msg = `exec plugin ${name} was not found (is it installed and on PATH?)`;
-        finish(new ExecPluginError(hint === '' ? msg : `${msg}: ${hint}`, 'ENOENT'));
-        return;
-      }
-      const why = e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message);
-      finish(new ExecPluginError(`exec plugin ${name} could not be started: ${why}`, e.code ?? 'ESPAWN'));
-    });
-    child.on('exit', () => {
-      exited = true;
-      if (stopped !== undefined) finish(stopped);
-    });
-    child.on('close', (code, sig) => {
-      exited = true;
-      if (stopped !== undefined) {
-        finish(stopped);
-        return;
-      }
-      if (sig !== null) {
-        finish(new ExecPluginError(`exec plugin ${name} was killed by ${sig}`, 'ECREDENTIALS'));
-        return;
-      }
-      if (code !== 0) {
-        finish(new ExecPluginError(`exec plugin ${name} failed with exit code ${code}`, 'ECREDENTIALS'));
-        return;
-      }
-      try {
-        finish(undefined, parseCredential(Buffer.concat(out).toString('utf8'), exec, name));
-      } catch (e) {
-        finish(e as Error);
-      }
-    });
+    new PluginRun(child, exec, name, o, resolve, reject);
   });
 }
