@@ -38,16 +38,15 @@ async function templateText(cfg: Config): Promise<string | undefined> {
 }
 
 /** Builds the formatter up front, so a bad template is a usage error before anything connects. */
-async function formatterFor(
+function formatterFor(
   cfg: Config,
   deps: Deps,
+  template: string | undefined,
   level: ColorLevel,
   report: Report,
   onLineFailed: () => void,
   context?: string,
-): Promise<GuardedFormatter> {
-  const color = level > 0;
-  const template = await templateText(cfg);
+): GuardedFormatter {
   const showNamespace = cfg.allNamespaces || cfg.namespaces.length > 1;
   const sanitize = deps.stdout.isTTY === true || cfg.sanitize;
   let f: Formatter;
@@ -55,7 +54,6 @@ async function formatterFor(
     f = makeFormatter({
       cfg,
       template,
-      color,
       level,
       showNamespace,
       localZone: () => localZoneFrom(deps.env),
@@ -71,7 +69,6 @@ async function formatterFor(
   }
   const what = template !== undefined ? 'the template' : `--output ${cfg.output}`;
   const fallback = defaultFormatter({
-    color,
     level,
     showNamespace,
     ...(sanitize ? { safeName: (name: string) => sanitizeText(name, false) } : {}),
@@ -87,7 +84,7 @@ async function formatterFor(
 export interface Pipeline extends RunParts {
   formatter: GuardedFormatter;
   /** With several --context: each cluster's own formatter (the context before each line). */
-  formatterFor(context: string): Promise<GuardedFormatter>;
+  formatterFor(context: string): GuardedFormatter;
   /** Lines the template failed on (dropped) or the chosen output could not format (printed plain). */
   readonly formatFailures: number;
 }
@@ -113,15 +110,17 @@ export async function createPipeline(cfg: Config, deps: Deps, root: AbortControl
   const report: Report = (text, severity) => void writer.err(`${messageLine(text, severity)}\n`);
   let lineFailures = 0;
   const formatters: GuardedFormatter[] = [];
-  const formatterOf = async (context?: string) => {
+  // Read once: with several --context, every cluster's formatter runs the same template.
+  const template = await templateText(cfg);
+  const formatterOf = (context?: string) => {
     // With several --context, a template failure names its context like every other message.
     const said: Report =
       context === undefined ? report : (text, severity) => report(`context "${context}": ${text}`, severity);
-    const f = await formatterFor(cfg, deps, level, said, () => lineFailures++, context);
+    const f = formatterFor(cfg, deps, template, level, said, () => lineFailures++, context);
     formatters.push(f);
     return f;
   };
-  const formatter = await formatterOf();
+  const formatter = formatterOf();
   const sanitize = sanitizerFor({
     stdoutIsTTY: deps.stdout.isTTY === true,
     sanitizeFlag: cfg.sanitize,
@@ -129,7 +128,6 @@ export async function createPipeline(cfg: Config, deps: Deps, root: AbortControl
   });
   // Notices about containers (waiting, terminated) look like the attach lines.
   const noticeStyle: DefaultFormatOptions = {
-    color,
     level,
     showNamespace: cfg.allNamespaces || cfg.namespaces.length > 1,
     palette,
@@ -205,7 +203,7 @@ export async function run(cfg: Config, deps: Deps): Promise<number> {
  */
 async function runClusters(cfg: Config, deps: Deps, pipe: Pipeline): Promise<number> {
   const formatters = new Map<string, GuardedFormatter>();
-  for (const c of cfg.contexts) formatters.set(c, await pipe.formatterFor(c));
+  for (const c of cfg.contexts) formatters.set(c, pipe.formatterFor(c));
   const codes = await Promise.all(
     cfg.contexts.map(async (context) => {
       // Its own root: a cluster that ends (or fails) does not stop the others; a signal stops all.

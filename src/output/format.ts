@@ -21,9 +21,8 @@ export interface Formatter {
 }
 
 export interface DefaultFormatOptions {
-  color: boolean;
-  /** With `color`: the colour level chalk writes at (0 none, 1 the 16 colours, 2 256, 3 truecolor, the default). */
-  level?: ColorLevel;
+  /** The colour level chalk writes at: 0 no colour, 1 the 16 colours, 2 256, 3 truecolor. */
+  level: ColorLevel;
   /** With -A or more than one namespace. */
   showNamespace: boolean;
   palette?: Palette;
@@ -43,7 +42,7 @@ const BANG = '93;1';
 
 /** Paints by SGR parameters as the options say: undefined when colour is off. */
 function paintOf(o: DefaultFormatOptions): ((params: string) => Paint) | undefined {
-  return o.color ? painter(o.level ?? 3) : undefined;
+  return o.level > 0 ? painter(o.level) : undefined;
 }
 
 /** `[<ns> ]<pod>` and `<container>`, made safe and painted in the target's colours. */

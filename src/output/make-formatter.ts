@@ -33,9 +33,8 @@ export interface FormatterOptions {
   >;
   /** The --template / --template-file text. */
   template: string | undefined;
-  color: boolean;
-  /** With `color`: the colour level chalk writes at (0 none, 1 the 16 colours, 2 256, 3 truecolor, the default). */
-  level?: ColorLevel;
+  /** The colour level chalk writes at: 0 no colour, 1 the 16 colours, 2 256, 3 truecolor. */
+  level: ColorLevel;
   showNamespace: boolean;
   /**
    * The zone `--timezone Local` means; a function is called only when a timestamp or a template needs it
@@ -70,8 +69,7 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const formatTs = cfg.timestamps ? timestampFormatter(cfg.timestamps, cfg.timezone, localZone()) : undefined;
   const base = defaultOutput(
     {
-      color: o.color,
-      ...(o.level === undefined ? {} : { level: o.level }),
+      level: o.level,
       showNamespace: o.showNamespace,
       palette,
       diffContainer: cfg.diffContainer,
@@ -82,15 +80,10 @@ export function makeFormatter(o: FormatterOptions): Formatter {
   const keep = compileLineFilter({ include: [...cfg.include], exclude: [...cfg.exclude] });
   const json = o.template === undefined && cfg.output !== 'default' && cfg.output !== 'raw';
   // Highlighting puts escape bytes in the text: never inside JSON.
-  const highlight = json ? undefined : compileHighlighter([...cfg.highlight], levelOf(o));
+  const highlight = json ? undefined : compileHighlighter([...cfg.highlight], o.level);
   const output = pickOutput(o, { base, palette, formatTs, localZone });
   const f = withLineFilter(withHighlight(output, highlight), keep);
   return o.context === undefined ? f : withContext(f, o, o.context);
-}
-
-/** The level colours are written at: 0 when colour is off. */
-function levelOf(o: FormatterOptions): ColorLevel {
-  return o.color ? (o.level ?? 3) : 0;
 }
 
 /** What every output is built from, computed once per formatter. */
@@ -130,11 +123,11 @@ function pickOutput(o: FormatterOptions, p: OutputParts): Formatter {
 function templateFor(o: FormatterOptions, template: string, p: OutputParts): Formatter {
   // kstern's own colours pass the sanitiser whatever --pod-colors holds; a log's SGR only if it colours.
   const ownSgr = paletteSgr(p.palette);
-  const color = o.color;
+  const color = o.level > 0;
   return templateOutput({
     template,
     color,
-    paint: painter(levelOf(o)),
+    paint: painter(o.level),
     localZone: p.localZone(),
     palette: p.palette,
     diffContainer: o.cfg.diffContainer,

@@ -19,7 +19,7 @@ after(() => srv.close());
 
 /** Formats like the default output with a `json:` marker, and throws on lines that contain "boom". */
 const fragile: Formatter = (() => {
-  const base = defaultFormatter({ color: false, showNamespace: false });
+  const base = defaultFormatter({ level: 0, showNamespace: false });
   return {
     line(l) {
       if (l.content.includes('boom')) throw new RangeError('Maximum call stack size exceeded');
@@ -36,7 +36,7 @@ describe('a line the output cannot format', () => {
     const notes: string[] = [];
     const guarded: GuardedFormatter = guardFormatter(
       fragile,
-      defaultFormatter({ color: false, showNamespace: false }),
+      defaultFormatter({ level: 0, showNamespace: false }),
       (text, severity) => notes.push(messageLine(text, severity)),
       '--output json',
     );

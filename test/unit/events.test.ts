@@ -48,7 +48,7 @@ describe('events', () => {
 
   it('is printed in its own shape: default, raw, namespace, JSON', () => {
     const v = eventView(ev);
-    const style = { color: false, showNamespace: false };
+    const style = { level: 0 as const, showNamespace: false };
     assert.equal(
       eventText(style, v, false),
       'web-1 [event] Warning BackOff: Back-off restarting failed container app in pod web-1\n',

@@ -121,7 +121,7 @@ describe('partial failure', () => {
       const m = new TailManager(
         {
           api,
-          sink: formatSink(defaultFormatter({ color: false, showNamespace: false }), writer),
+          sink: formatSink(defaultFormatter({ level: 0, showNamespace: false }), writer),
           targets,
           onlyLogLines: true,
           follow: false,

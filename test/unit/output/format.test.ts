@@ -35,70 +35,70 @@ describe('defaultFormatter.line', () => {
   }[] = [
     {
       name: 'plain (stern default vector)',
-      o: { color: false, showNamespace: false },
+      o: { level: 0, showNamespace: false },
       t: target('pod1', 'container1'),
       content: 'default message',
       want: 'pod1 container1 default message\n',
     },
     {
       name: 'plain with namespace (stern -A vector)',
-      o: { color: false, showNamespace: true },
+      o: { level: 0, showNamespace: true },
       t: target('pod1', 'container1', 'ns1'),
       content: 'default message',
       want: 'ns1 pod1 container1 default message\n',
     },
     {
       name: 'coloured: both colours from the pod name (my-pod → 5)',
-      o: { color: true, showNamespace: false },
+      o: { level: 3, showNamespace: false },
       t: target('my-pod', 'my-container'),
       content: 'hello',
       want: '\x1b[91mmy-pod\x1b[39m \x1b[31mmy-container\x1b[39m hello\n',
     },
     {
       name: 'coloured with namespace in the pod colour',
-      o: { color: true, showNamespace: true },
+      o: { level: 3, showNamespace: true },
       t: target('my-pod', 'my-container', 'kube-system'),
       content: 'hello',
       want: '\x1b[91mkube-system\x1b[39m \x1b[91mmy-pod\x1b[39m \x1b[31mmy-container\x1b[39m hello\n',
     },
     {
       name: 'diff-container colours the container by its own name (my-container → 3)',
-      o: { color: true, showNamespace: false, diffContainer: true },
+      o: { level: 3, showNamespace: false, diffContainer: true },
       t: target('my-pod', 'my-container'),
       content: 'hello',
       want: '\x1b[91mmy-pod\x1b[39m \x1b[33mmy-container\x1b[39m hello\n',
     },
     {
       name: 'custom palette with multi-part SGR',
-      o: { color: true, showNamespace: false, palette: [['4;91', '38;2;255;97;136']] },
+      o: { level: 3, showNamespace: false, palette: [['4;91', '38;2;255;97;136']] },
       t: target('p', 'c'),
       content: 'x',
       want: '\x1b[4m\x1b[91mp\x1b[39m\x1b[24m \x1b[38;2;255;97;136mc\x1b[39m x\n',
     },
     {
       name: 'a truecolor palette at level 2: the nearest 256-colour code',
-      o: { color: true, level: 2, showNamespace: false, palette: [['38;2;255;97;136', '38;2;120;220;232']] },
+      o: { level: 2, showNamespace: false, palette: [['38;2;255;97;136', '38;2;120;220;232']] },
       t: target('p', 'c'),
       content: 'x',
       want: '\x1b[38;5;211mp\x1b[39m \x1b[38;5;117mc\x1b[39m x\n',
     },
     {
       name: 'a truecolor palette at level 1: the nearest of the 16 colours',
-      o: { color: true, level: 1, showNamespace: false, palette: [['38;2;255;97;136', '38;2;120;220;232']] },
+      o: { level: 1, showNamespace: false, palette: [['38;2;255;97;136', '38;2;120;220;232']] },
       t: target('p', 'c'),
       content: 'x',
       want: '\x1b[95mp\x1b[39m \x1b[96mc\x1b[39m x\n',
     },
     {
       name: 'empty content',
-      o: { color: false, showNamespace: false },
+      o: { level: 0, showNamespace: false },
       t: target('p', 'c'),
       content: '',
       want: 'p c \n',
     },
     {
       name: 'timestamp hook',
-      o: { color: false, showNamespace: false, formatTimestamp: (ts) => `<${ts.slice(0, 4)}>` },
+      o: { level: 0, showNamespace: false, formatTimestamp: (ts) => `<${ts.slice(0, 4)}>` },
       t: target('p', 'c'),
       content: 'x',
       want: 'p c <2023> x\n',
@@ -114,20 +114,18 @@ describe('defaultFormatter.line', () => {
   }
 
   it('the timestamp hook is not called for a line without a timestamp', () => {
-    const f = defaultFormatter({ color: false, showNamespace: false, formatTimestamp: () => 'TS' });
+    const f = defaultFormatter({ level: 0, showNamespace: false, formatTimestamp: () => 'TS' });
     assert.equal(f.line(line(target('p', 'c'), 'x', '')).toString(), 'p c x\n');
   });
 
   it('content bytes are appended raw (invalid UTF-8, NUL, ESC)', () => {
     const content = Buffer.from([0xff, 0x00, 0x1b, 0x5b, 0xc3]);
-    const got = defaultFormatter({ color: false, showNamespace: false }).line(
-      line(target('p', 'c'), content),
-    );
+    const got = defaultFormatter({ level: 0, showNamespace: false }).line(line(target('p', 'c'), content));
     assert.deepStrictEqual(got, Buffer.concat([Buffer.from('p c '), content, Buffer.from('\n')]));
   });
 
   it('different targets get their own prefix', () => {
-    const f = defaultFormatter({ color: false, showNamespace: false });
+    const f = defaultFormatter({ level: 0, showNamespace: false });
     assert.equal(f.line(line(target('a', 'c1'), 'x')).toString(), 'a c1 x\n');
     assert.equal(f.line(line(target('b', 'c2'), 'y')).toString(), 'b c2 y\n');
   });
@@ -171,14 +169,14 @@ describe('defaultFormatter attach/detach (stern TestPrintStarting/TestPrintStopp
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const f = defaultFormatter({ color: c.color, showNamespace: c.ns });
+      const f = defaultFormatter({ level: c.color ? 3 : 0, showNamespace: c.ns });
       assert.equal(f.attach(t), c.attach);
       assert.equal(f.detach(t), c.detach);
     });
   }
 
   it('the separator is U+203A (e2 80 ba)', () => {
-    const s = defaultFormatter({ color: false, showNamespace: false }).attach(target('p', 'c'));
+    const s = defaultFormatter({ level: 0, showNamespace: false }).attach(target('p', 'c'));
     assert.deepStrictEqual(
       Buffer.from(s),
       Buffer.from([0x2b, 0x20, 0x70, 0x20, 0xe2, 0x80, 0xba, 0x20, 0x63, 0x0a]),

@@ -48,7 +48,7 @@ function fmt(o: {
       allNamespaces: false,
     } as unknown as FormatterOptions['cfg'],
     template: o.template,
-    color: true,
+    level: 3,
     showNamespace: false,
     localZone: 'UTC',
     report: () => {},

@@ -38,7 +38,7 @@ function fmt(output: 'default' | 'raw', template?: string, include: RegExp[] = [
       allNamespaces: false,
     } as unknown as FormatterOptions['cfg'],
     template,
-    color: false,
+    level: 0,
     showNamespace: false,
     localZone: 'UTC',
     report: () => {},

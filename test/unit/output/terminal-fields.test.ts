@@ -66,7 +66,7 @@ function formatter(o: {
       allNamespaces: o.allNamespaces ?? false,
     } as FormatterOptions['cfg'],
     template: o.template,
-    color: o.color ?? false,
+    level: o.color ? 3 : 0,
     showNamespace: o.allNamespaces ?? false,
     localZone: 'UTC',
     report: () => {},

@@ -68,7 +68,7 @@ async function tail(
     {
       api: counted,
       sink: formatSink(
-        defaultFormatter({ color: false, showNamespace: false }),
+        defaultFormatter({ level: 0, showNamespace: false }),
         new Writer({ out, err: new PassThrough() }),
       ),
       targets: { status: () => (served < script.length ? 'active' : 'terminated') },
